@@ -1,0 +1,1 @@
+"""Integrations with optional deep-learning libraries (PyTorch, transformers, SetFit)."""

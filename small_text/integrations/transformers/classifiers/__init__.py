@@ -1,0 +1,1 @@
+"""Transformer-based classifiers. This package re-exports nothing."""

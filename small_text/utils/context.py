@@ -1,0 +1,22 @@
+"""Progress-bar contexts."""
+
+
+class NullProgressBar:
+    """A progress bar that does nothing; usable as a context manager."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return None
+
+    def update(self, n=1):
+        """Do nothing."""
+
+
+def build_pbar_context(pbar_enabled, tqdm_kwargs=None):
+    """Return a ``tqdm`` progress bar iff ``pbar_enabled is True``, else a :class:`NullProgressBar`."""
+    if pbar_enabled is True:
+        from tqdm import tqdm
+        return tqdm(**(tqdm_kwargs or {}))
+    return NullProgressBar()
