@@ -55,12 +55,7 @@ _SUBMODULES = frozenset([
 def _module_names(module_name, names):
     if names is not None:
         return names
-    try:
-        return list(importlib.import_module(module_name).__all__)
-    except ModuleNotFoundError as e:
-        if e.name == module_name:  # a part of the library that this version does not have
-            return []
-        raise
+    return list(importlib.import_module(module_name).__all__)
 
 
 def _build_name_index():
