@@ -44,7 +44,7 @@ class VerbosityLogger(Logger):
 
     def warn(self, msg, *args, verbosity=VERBOSITY_VERBOSE, **kwargs):
         if self._enabled_for(verbosity):
-            super().warning(msg, *args, **kwargs)
+            super().warn(msg, *args, **kwargs)
 
     def error(self, msg, *args, verbosity=VERBOSITY_VERBOSE, **kwargs):
         if self._enabled_for(verbosity):
