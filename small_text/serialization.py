@@ -14,7 +14,8 @@ Trust model
 -----------
 skops files are not pickles: loading one never runs code from the file, it only rebuilds
 objects of types that the loader trusts. Trusted are the types skops trusts by default (NumPy,
-SciPy and scikit-learn estimators) and the types defined by small-text itself. Any other type
+SciPy and scikit-learn estimators), SciPy's sparse matrices, and the types defined by
+small-text itself. Any other type
 in the file (for example a custom estimator of yours) makes :func:`load_active_learner` raise a
 :class:`~small_text.exceptions.SerializationException` that lists those types; pass them in
 ``trusted`` only if you trust the folder's origin. Nothing here uses pickle.
@@ -33,7 +34,9 @@ OBJECTS_FILE = 'objects.skops'
 FORMAT_VERSION = 1
 """Version of the folder layout; incremented whenever it changes incompatibly."""
 
-_OWN_TYPE_PREFIX = 'small_text.'
+_TRUSTED_TYPE_PREFIXES = ('small_text.', 'scipy.sparse.')
+"""Types trusted beyond skops' defaults: small-text's own classes and SciPy's sparse
+containers (plain data)."""
 
 
 def save_active_learner(active_learner, folder, create_folder=False):
@@ -99,7 +102,7 @@ def load_active_learner(folder, trusted=None):
 
     path = folder / OBJECTS_FILE
     untrusted = [t for t in skops.io.get_untrusted_types(file=path)
-                 if not t.startswith(_OWN_TYPE_PREFIX) and t not in (trusted or [])]
+                 if not t.startswith(_TRUSTED_TYPE_PREFIXES) and t not in (trusted or [])]
     if untrusted:
         raise SerializationException(
             f'Refusing to load "{path}": it contains types that are not trusted: {untrusted}. '

@@ -1,0 +1,307 @@
+"""The classifier interface and the scikit-learn adapter."""
+from abc import ABC, abstractmethod
+
+import numpy as np
+from scipy.special import expit
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+from sklearn.utils.multiclass import is_multilabel
+
+from small_text.utils.classification import empty_result, prediction_result
+from small_text.utils.data import check_training_data
+
+
+class Classifier(ABC):
+    """Abstract base class for classifiers that can be used with the active learning components.
+
+    Implementations are expected to have the attributes ``num_classes`` and ``multi_label``.
+    """
+
+    @abstractmethod
+    def fit(self, train_set, weights=None):
+        """Train the model using the given train set.
+
+        Parameters
+        ----------
+        train_set : Dataset
+            The dataset used for training the model.
+        weights : np.ndarray[np.double] or None, default=None
+            Sample weights (one per sample of ``train_set``) or None.
+
+        Returns
+        -------
+        clf : Classifier
+            The fitted classifier.
+        """
+
+    @abstractmethod
+    def predict(self, data_set, return_proba=False, multi_label_threshold=0.5, **kwargs):
+        """Predict the labels for each sample in the given dataset.
+
+        Parameters
+        ----------
+        data_set : Dataset
+            A dataset for which the labels are to be predicted.
+        return_proba : bool, default=False
+            If True, also returns a probability-like class distribution.
+        multi_label_threshold : float, default=0.5
+            Multi-label only: a label is predicted if its probability exceeds this value.
+
+        Returns
+        -------
+        predictions : np.ndarray of int64 (n,) or csr_matrix (n, num_classes)
+            Single-label or multi-label predictions.
+        proba : np.ndarray or csr_matrix, only if ``return_proba``
+            The probabilities.
+        """
+
+    @abstractmethod
+    def predict_proba(self, data_set, multi_label_threshold=0.5, **kwargs):
+        """Predict the label distribution for each sample in the given dataset.
+
+        Parameters
+        ----------
+        data_set : Dataset
+            A dataset for which the labels are to be predicted.
+        multi_label_threshold : float, default=0.5
+            Multi-label threshold, for implementations that need it.
+
+        Returns
+        -------
+        proba : np.ndarray or csr_matrix of shape (n_samples, num_classes)
+        """
+
+
+class EmbeddingMixin(ABC):
+    """Abstract mixin for classifiers that can embed samples."""
+
+    @abstractmethod
+    def embed(self, data_set, return_proba=False, multi_label_threshold=0.5, **kwargs):
+        """Embed the samples of ``data_set``.
+
+        Parameters
+        ----------
+        data_set : Dataset
+            The samples to embed.
+        return_proba : bool, default=False
+            If True, also return the predicted probabilities.
+        multi_label_threshold : float, default=0.5
+            Multi-label threshold, for implementations that need it.
+
+        Returns
+        -------
+        embeddings : np.ndarray of shape (n_samples, embedding_size)
+        proba : np.ndarray, only if ``return_proba``
+        """
+
+
+class SklearnClassifier(Classifier):
+    """An adapter for using scikit-learn estimators.
+
+    Parameters
+    ----------
+    model : BaseEstimator
+        A scikit-learn estimator that implements ``fit`` and ``predict_proba``.
+    num_classes : int
+        Number of classes which are to be trained and predicted.
+    multi_label : bool, default=False
+        If False, the classes are mutually exclusive, i.e. the prediction step results in
+        exactly one predicted label per instance. If True, ``model`` is wrapped in a
+        :class:`~sklearn.multiclass.OneVsRestClassifier`.
+
+    Attributes
+    ----------
+    model : BaseEstimator
+        The (possibly wrapped) estimator.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` lacks ``fit`` or ``predict_proba``.
+    """
+
+    def __init__(self, model, num_classes, multi_label=False):
+        missing = [name for name in ('fit', 'predict_proba') if not hasattr(model, name)]
+        if missing:
+            raise ValueError(f'model must implement fit and predict_proba, but '
+                             f'{type(model).__name__} lacks {" and ".join(missing)}. '
+                             f'For a LinearSVC use ConfidenceEnhancedLinearSVC instead; for an '
+                             f'SVC pass probability=True.')
+        self.model = OneVsRestClassifier(model) if multi_label else model
+        self.num_classes = num_classes
+        self.multi_label = multi_label
+
+    def fit(self, train_set, weights=None):
+        """Train the model using the given train set.
+
+        Parameters
+        ----------
+        train_set : SklearnDataset
+            The dataset used for training the model.
+        weights : np.ndarray[np.double] or None, default=None
+            Sample weights or None (single-label only).
+
+        Returns
+        -------
+        clf : SklearnClassifier
+            The current classifier with a fitted model.
+
+        Raises
+        ------
+        ValueError
+            If the training data is unlabeled or empty, the weights are invalid or given for
+            multi-label data, or the labels do not match ``multi_label``.
+        """
+        check_training_data(train_set, None, weights=weights)
+
+        y = train_set.y
+        if self.multi_label and weights is not None:
+            raise ValueError('Sample weights are not supported for multi-label '
+                             'SklearnClassifier.')
+        if self.multi_label and not is_multilabel(y):
+            raise ValueError('Invalid input: Given labeling must be recognized as multi-label '
+                             'according to sklearn.utils.multiclass.is_multilabel(y)')
+        if not self.multi_label and is_multilabel(y):
+            raise ValueError('Invalid input: Given labeling is recognized as multi-label '
+                             'labeling but the classifier is set to single-label mode')
+        if len(train_set) == 0:
+            raise ValueError('train_set must contain at least one sample, but it is empty.')
+
+        if self.multi_label:
+            self.model.fit(train_set.x, y)
+        else:
+            self.model.fit(train_set.x, y, sample_weight=weights)
+        return self
+
+    def predict(self, data_set, return_proba=False, multi_label_threshold=0.5):
+        """Predict the labels for the given dataset.
+
+        Parameters
+        ----------
+        data_set : SklearnDataset
+            A dataset for which the labels are to be predicted.
+        return_proba : bool, default=False
+            If True, also returns a probability-like class distribution.
+        multi_label_threshold : float, default=0.5
+            Multi-label only: a label is predicted if its probability exceeds this value.
+
+        Returns
+        -------
+        predictions : np.ndarray[np.int64] or csr_matrix
+            Argmax column indices (single-label), or a csr matrix of predicted labels
+            (multi-label).
+        probas : np.ndarray[np.double] or csr_matrix
+            The probabilities, if ``return_proba`` is True (a csr matrix of the predicted
+            labels' probabilities for multi-label).
+        """
+        if len(data_set) == 0:
+            return empty_result(self.multi_label, self.num_classes, return_prediction=True,
+                                return_proba=return_proba)
+        proba = self._predict_proba(data_set.x)
+        return prediction_result(proba, self.multi_label, self.num_classes,
+                                 return_proba=return_proba,
+                                 multi_label_threshold=multi_label_threshold)
+
+    def predict_proba(self, data_set, multi_label_threshold=0.5):
+        """Predict the label distribution for each sample in the given dataset.
+
+        Parameters
+        ----------
+        data_set : SklearnDataset
+            A dataset for which the labels are to be predicted.
+        multi_label_threshold : float, default=0.5
+            Unused; present for interface compatibility.
+
+        Returns
+        -------
+        proba : np.ndarray of shape (n_samples, num_classes)
+            The model's probabilities (dense, also for multi-label). For an empty
+            ``data_set``: an empty (0, num_classes) ndarray, or csr matrix if multi-label.
+        """
+        if len(data_set) == 0:
+            return empty_result(self.multi_label, self.num_classes, return_prediction=False,
+                                return_proba=True)
+        return self._predict_proba(data_set.x)
+
+    def _predict_proba(self, x):
+        """Return the model's probabilities with one column per class id.
+
+        A single-label model trained on a subset of the classes returns fewer columns; they
+        are placed at their class ids (``model.classes_``) and the absent classes get 0, so
+        argmax positions are always class ids. The reference returns the raw columns, which
+        shifts the predicted ids whenever a class is missing from the training data.
+        """
+        proba = self.model.predict_proba(x)
+        classes = getattr(self.model, 'classes_', None)
+        if self.multi_label or classes is None or proba.shape[1] == self.num_classes:
+            return proba
+        full = np.zeros((proba.shape[0], self.num_classes), dtype=proba.dtype)
+        full[:, np.asarray(classes, dtype=np.int64)] = proba
+        return full
+
+
+class ConfidenceEnhancedLinearSVC(LinearSVC):
+    """A :class:`~sklearn.svm.LinearSVC` with sigmoid-based confidence estimates.
+
+    Parameters
+    ----------
+    linearsvc_kwargs : dict or None, default=None
+        Keyword arguments passed to :class:`~sklearn.svm.LinearSVC` (None means ``{}``).
+
+    Notes
+    -----
+    ``get_params`` returns exactly ``{'linearsvc_kwargs': ...}``, so ``sklearn.base.clone``
+    keeps the LinearSVC settings.
+    """
+
+    def __init__(self, linearsvc_kwargs=None):
+        self.linearsvc_kwargs = {} if linearsvc_kwargs is None else linearsvc_kwargs
+        super().__init__(**self.linearsvc_kwargs)
+
+    def get_params(self, deep=True):
+        """Return ``{'linearsvc_kwargs': ...}``."""
+        return {'linearsvc_kwargs': self.linearsvc_kwargs}
+
+    def set_params(self, **params):
+        """Set ``linearsvc_kwargs`` and/or individual LinearSVC parameters (e.g. ``C``).
+
+        Individual parameters are merged into ``linearsvc_kwargs``.
+
+        Returns
+        -------
+        self : ConfidenceEnhancedLinearSVC
+
+        Raises
+        ------
+        ValueError
+            If a parameter is neither ``linearsvc_kwargs`` nor a LinearSVC parameter.
+        """
+        kwargs = dict(params.pop('linearsvc_kwargs', self.linearsvc_kwargs) or {})
+        invalid = sorted(set(params) - set(LinearSVC._get_param_names()))
+        if invalid:
+            raise ValueError(f'Invalid parameters {invalid} for ConfidenceEnhancedLinearSVC. '
+                             f'Valid are linearsvc_kwargs and the parameters of LinearSVC.')
+        kwargs.update(params)
+        self.linearsvc_kwargs = kwargs
+        LinearSVC.__init__(self, **kwargs)
+        return self
+
+    def predict_proba(self, x):
+        """Return confidence estimates in [0, 1] of shape (n_samples, n_classes).
+
+        Binary: ``[1 - sigmoid(s), sigmoid(s)]`` for the decision value s. Multiclass: the
+        element-wise sigmoid of the decision values, L1-normalised per row.
+        """
+        scores = self.decision_function(x)
+        if scores.ndim == 1:
+            positive = expit(scores)
+            return np.column_stack([1 - positive, positive])
+        return normalize(expit(scores), norm='l1')
+
+    def predict(self, x, return_proba=False):
+        """Predict class labels; with ``return_proba``, ``(argmax(proba, axis=1), proba)``."""
+        if return_proba:
+            proba = self.predict_proba(x)
+            return np.argmax(proba, axis=1), proba
+        return super().predict(x)

@@ -1,0 +1,62 @@
+"""Factories that create fresh classifiers, e.g. one per active learning iteration."""
+from abc import ABC, abstractmethod
+
+from sklearn.base import BaseEstimator, clone
+
+from small_text.classifiers.classification import SklearnClassifier
+
+
+class AbstractClassifierFactory(ABC):
+    """Abstract base class of classifier factories."""
+
+    @abstractmethod
+    def new(self):
+        """Create a new classifier.
+
+        Returns
+        -------
+        classifier : Classifier
+        """
+
+
+class SklearnClassifierFactory(AbstractClassifierFactory):
+    """Creates :class:`~small_text.classifiers.classification.SklearnClassifier` objects.
+
+    Parameters
+    ----------
+    base_estimator : BaseEstimator
+        A scikit-learn estimator which is used as a template for creating new classifier
+        objects.
+    num_classes : int
+        Number of classes.
+    kwargs : dict, default={}
+        Keyword arguments that are passed to the constructor of each classifier that is built
+        by the factory (e.g. ``{'multi_label': True}``). A copy is stored.
+
+    Raises
+    ------
+    ValueError
+        If ``base_estimator`` is not a scikit-learn estimator.
+    """
+
+    def __init__(self, base_estimator, num_classes, kwargs={}):  # noqa: B006 (copied below)
+        if not issubclass(type(base_estimator), BaseEstimator):
+            raise ValueError('Given classifier template must be a subclass of '
+                             'sklearn.base.BaseEstimator. Encountered class was: '
+                             + str(type(base_estimator)))
+        self.base_estimator = base_estimator
+        self.num_classes = num_classes
+        self.kwargs = dict(kwargs)
+
+    def new(self):
+        """Create a new classifier around a fresh, unfitted clone of ``base_estimator``.
+
+        Returns
+        -------
+        classifier : SklearnClassifier
+        """
+        return SklearnClassifier(clone(self.base_estimator), self.num_classes, **self.kwargs)
+
+    def __str__(self):
+        return (f'SklearnClassifierFactory(base_estimator={type(self.base_estimator).__name__}, '
+                f'num_classes={self.num_classes}, kwargs={self.kwargs})')
