@@ -1,24 +1,43 @@
-"""Utilities shared by the components of small-text."""
-from small_text.utils.annotations import DeprecationError, ExperimentalWarning
-from small_text.utils.classification import empty_result, prediction_result
-from small_text.utils.clustering import init_kmeans_plusplus_safe
-from small_text.utils.context import NullProgressBar, build_pbar_context
-from small_text.utils.data import check_training_data, list_length
-from small_text.utils.labels import csr_to_list, get_num_labels, list_to_csr
-from small_text.utils.logging import (
-    VERBOSITY_ALL,
-    VERBOSITY_MORE_VERBOSE,
-    VERBOSITY_QUIET,
-    VERBOSITY_VERBOSE,
-    VerbosityLogger,
-    verbosity_logger,
-)
-from small_text.utils.system import TMP_DIR_VARIABLE, get_tmp_dir_base
+"""Utilities shared by the components of small-text.
 
-__all__ = [
-    'DeprecationError', 'ExperimentalWarning', 'prediction_result', 'empty_result',
-    'init_kmeans_plusplus_safe', 'NullProgressBar', 'build_pbar_context', 'check_training_data',
-    'list_length', 'get_num_labels', 'csr_to_list', 'list_to_csr', 'verbosity_logger',
-    'VerbosityLogger', 'VERBOSITY_QUIET', 'VERBOSITY_VERBOSE', 'VERBOSITY_MORE_VERBOSE',
-    'VERBOSITY_ALL', 'get_tmp_dir_base', 'TMP_DIR_VARIABLE',
-]
+Names are resolved lazily, so importing a light submodule (e.g. ``small_text.utils.system``)
+does not import scikit-learn.
+"""
+import importlib
+
+_NAME_TO_MODULE = {
+    'DeprecationError': 'annotations',
+    'ExperimentalWarning': 'annotations',
+    'prediction_result': 'classification',
+    'empty_result': 'classification',
+    'init_kmeans_plusplus_safe': 'clustering',
+    'NullProgressBar': 'context',
+    'build_pbar_context': 'context',
+    'check_training_data': 'data',
+    'list_length': 'data',
+    'get_num_labels': 'labels',
+    'csr_to_list': 'labels',
+    'list_to_csr': 'labels',
+    'verbosity_logger': 'logging',
+    'VerbosityLogger': 'logging',
+    'VERBOSITY_QUIET': 'logging',
+    'VERBOSITY_VERBOSE': 'logging',
+    'VERBOSITY_MORE_VERBOSE': 'logging',
+    'VERBOSITY_ALL': 'logging',
+    'get_tmp_dir_base': 'system',
+    'TMP_DIR_VARIABLE': 'system',
+}
+
+__all__ = list(_NAME_TO_MODULE)
+
+
+def __getattr__(name):
+    if name not in _NAME_TO_MODULE:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(f'{__name__}.{_NAME_TO_MODULE[name]}'), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,119 @@
+"""The ``small-text`` command line: ``small-text experiment`` runs :func:`run_experiment`."""
+import sys
+
+import click
+from click.core import ParameterSource
+
+from small_text.experiments.config import (
+    DEFAULT_STRATEGIES,
+    DEFAULT_TEST_FRACTION,
+    ExperimentConfig,
+    read_config_file,
+)
+from small_text.experiments.exceptions import ExperimentError, ExperimentInterrupted
+from small_text.experiments.registry import CLASSIFIERS, available_strategies
+from small_text.experiments.runner import DEFAULT_RESULTS_DIR, run_experiment
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+class _BadInput(click.ClickException):
+    exit_code = EXIT_BAD_INPUT
+
+
+class _OneLineErrors(click.Group):
+    """A group that reports every error as one line on stderr, without usage text."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            command = e.ctx.command_path if e.ctx is not None else 'small-text'
+            _fail(f'{e.format_message()} (see: {command} --help)', e.exit_code)
+        except click.ClickException as e:
+            _fail(e.format_message(), e.exit_code)
+        except click.Abort:
+            _fail('aborted', 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message, exit_code):
+    click.echo(f'Error: {" ".join(message.split())}', err=True)
+    sys.exit(exit_code)
+
+
+@click.group(cls=_OneLineErrors, invoke_without_command=True,
+             context_settings={'help_option_names': ['-h', '--help']})
+@click.version_option(package_name='small-text', prog_name='small-text')
+@click.pass_context
+def main(ctx):
+    """small-text: active learning for text classification."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command(context_settings={'show_default': True})
+@click.option('--data', metavar='FILE', show_default='the bundled TREC-6 data set',
+              help='Training texts and labels: a .jsonl, .csv or .parquet file '
+                   '(.jsonl.gz and .csv.gz too).')
+@click.option('--text-column', default='text', help='Column that holds the texts.')
+@click.option('--label-column', default='label',
+              help='Column that holds the labels; list-valued or comma-separated labels '
+                   'mean multi-label data.')
+@click.option('--test', metavar='FILE', show_default='none, see --test-fraction',
+              help='Test data in the format of --data.')
+@click.option('--test-fraction', type=float,
+              show_default=f'{DEFAULT_TEST_FRACTION} of --data when --test is not given',
+              help='Fraction of --data held out for testing (a fixed, stratified split).')
+@click.option('--strategies', default=','.join(DEFAULT_STRATEGIES),
+              help='Comma-separated query strategies to compare: '
+                   f'{", ".join(available_strategies())}.')
+@click.option('--classifier', default='svm', metavar='NAME',
+              help='Classifier: ' + '; '.join(f'{name}: {spec.description}'
+                                               for name, spec in CLASSIFIERS.items()) + '.')
+@click.option('--seeds', type=int, default=3,
+              help='Number of repetitions; run i uses random seed i.')
+@click.option('--initial', type=int, default=20,
+              help='Initially labelled texts (class-balanced for single-label data).')
+@click.option('--rounds', type=int, default=15, help='Query rounds.')
+@click.option('--query-size', type=int, default=20, help='Texts labelled per round.')
+@click.option('--out', metavar='DIR',
+              show_default=f'./{DEFAULT_RESULTS_DIR}/<dataset>-<timestamp>',
+              help='Output folder for results.csv, results.json, summary.md and '
+                   'learning_curves.png. An existing folder must hold a previous run of the '
+                   'same configuration, whose unfinished runs are then continued.')
+@click.option('--config', 'config_file', metavar='FILE', show_default='none',
+              help='TOML file with any of the options above as keys (e.g. query-size = 10); '
+                   'options given on the command line override it.')
+@click.option('--resume', is_flag=True, show_default='off',
+              help='Continue the unfinished (strategy, seed) runs of the experiment in --out; '
+                   'fail if --out holds no run of this configuration.')
+@click.option('--overwrite', is_flag=True, show_default='off',
+              help='Delete the results in --out (other files stay) and start afresh.')
+@click.option('--quiet', is_flag=True, show_default='off', help='Hide the progress bar.')
+@click.pass_context
+def experiment(ctx, config_file, resume, overwrite, quiet, **options):
+    """Compare query strategies in simulated active learning and plot learning curves.
+
+    Each strategy starts from --initial labelled texts and labels --query-size more per
+    round for --rounds rounds, repeated for --seeds seeds; the classifier is evaluated on the
+    test set after every round. Prints a summary table: per strategy the final accuracy and
+    macro-F1 and the area under the learning curve, mean ± std over seeds.
+    """
+    try:
+        settings = read_config_file(config_file) if config_file is not None else {}
+        settings.update({key: value for key, value in options.items()
+                         if ctx.get_parameter_source(key) is not ParameterSource.DEFAULT})
+        config = ExperimentConfig(**settings)
+        results = run_experiment(config, resume=resume, overwrite=overwrite, quiet=quiet)
+    except ExperimentError as e:
+        raise _BadInput(str(e)) from None
+    except ExperimentInterrupted as e:
+        _fail(f'interrupted; finished rounds are saved in {e.out}. Run the same command with '
+              f'--resume --out {e.out} to continue.', EXIT_INTERRUPTED)
+    click.echo(results.summary_table)
+    click.echo(f'\nResults written to {results.out}')

@@ -1,0 +1,201 @@
+"""The experiment configuration: one dataclass that validates every option in one place."""
+import numbers
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from small_text.experiments.exceptions import ExperimentError
+from small_text.experiments.registry import CLASSIFIERS, available_strategies
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+DEFAULT_STRATEGIES = ('random', 'least-confidence', 'prediction-entropy', 'breaking-ties')
+"""Query strategies compared when ``strategies`` is not given."""
+
+DEFAULT_TEST_FRACTION = 0.2
+"""Fraction of ``data`` held out for testing when ``test`` and ``test_fraction`` are not given."""
+
+_PATH_KEYS = ('data', 'test', 'out')
+_POSITIVE_INT_KEYS = ('seeds', 'initial', 'rounds', 'query_size')
+
+
+def option_name(key):
+    """Return the command-line spelling of a configuration key, e.g. ``'--query-size'``."""
+    return '--' + key.replace('_', '-')
+
+
+@dataclass
+class ExperimentConfig:
+    """Everything that defines an active-learning experiment.
+
+    The keys are the command-line options of ``small-text experiment`` (``query_size`` is
+    ``--query-size``); a TOML file given with ``--config`` uses the same keys. All values are
+    validated on construction.
+
+    Parameters
+    ----------
+    data : str or Path or None, default=None
+        Training texts (JSON lines, CSV or Parquet; ``.jsonl.gz``/``.csv.gz`` too). ``None``
+        runs on the bundled TREC-6 data set.
+    text_column : str, default='text'
+        Column (JSON key) that holds the texts.
+    label_column : str, default='label'
+        Column that holds the labels. A list-valued or comma-separated column means
+        multi-label data.
+    test : str or Path or None, default=None
+        Test file in the same format as ``data``. Needs ``data``.
+    test_fraction : float or None, default=None
+        Fraction of ``data`` held out for testing (stratified, fixed split) when ``test`` is not
+        given; ``None`` means ``DEFAULT_TEST_FRACTION``. Needs ``data``.
+    strategies : str or sequence of str, default=DEFAULT_STRATEGIES
+        Query strategies by kebab-case name; a string is split at commas.
+    classifier : str, default='svm'
+        Classifier name, see :data:`small_text.experiments.registry.CLASSIFIERS`.
+    seeds : int, default=3
+        Number of repetitions; run ``i`` uses random seed ``i``.
+    initial : int, default=20
+        Number of initially labelled texts (class-balanced for single-label data).
+    rounds : int, default=15
+        Number of query rounds.
+    query_size : int, default=20
+        Number of texts labelled per round.
+    out : str or Path or None, default=None
+        Output folder; ``None`` means ``./small-text-results/<dataset>-<timestamp>``.
+
+    Raises
+    ------
+    ExperimentError
+        If a value has the wrong type or is out of range, a strategy or classifier is unknown,
+        or ``test``/``test_fraction`` are combined wrongly.
+    """
+    data: Path | None = None
+    text_column: str = 'text'
+    label_column: str = 'label'
+    test: Path | None = None
+    test_fraction: float | None = None
+    strategies: tuple = field(default=DEFAULT_STRATEGIES)
+    classifier: str = 'svm'
+    seeds: int = 3
+    initial: int = 20
+    rounds: int = 15
+    query_size: int = 20
+    out: Path | None = None
+
+    def __post_init__(self):
+        for key in _PATH_KEYS:
+            setattr(self, key, _as_path(key, getattr(self, key)))
+        for key in ('text_column', 'label_column'):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value:
+                raise ExperimentError(f'{option_name(key)} must be a non-empty column name '
+                                      f'(got {value!r})')
+        for key in _POSITIVE_INT_KEYS:
+            value = getattr(self, key)
+            if not _is_int(value) or value <= 0:
+                raise ExperimentError(f'{option_name(key)} must be a positive integer '
+                                      f'(got {value!r})')
+            setattr(self, key, int(value))
+        self._check_test_options()
+        self.strategies = _parse_strategies(self.strategies)
+        if self.classifier not in CLASSIFIERS:
+            raise ExperimentError(f'unknown classifier {self.classifier!r} for --classifier; '
+                                  f'valid names: {", ".join(CLASSIFIERS)}')
+
+    def _check_test_options(self):
+        if self.test_fraction is not None:
+            if (not isinstance(self.test_fraction, numbers.Real)
+                    or isinstance(self.test_fraction, bool)
+                    or not 0 < self.test_fraction < 1):
+                raise ExperimentError('--test-fraction must be a number between 0 and 1 '
+                                      f'(got {self.test_fraction!r})')
+            self.test_fraction = float(self.test_fraction)
+        if self.data is None and (self.test is not None or self.test_fraction is not None):
+            raise ExperimentError('--test and --test-fraction need --data; the bundled '
+                                  'default data set has its own test split')
+        if self.test is not None and self.test_fraction is not None:
+            raise ExperimentError('give either --test or --test-fraction, not both')
+
+    def to_dict(self):
+        """Return the configuration as JSON-compatible values (paths as absolute strings)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key in _PATH_KEYS:
+            if values[key] is not None:
+                values[key] = str(values[key].resolve())
+        values['strategies'] = list(self.strategies)
+        return values
+
+
+def read_config_file(path):
+    """Read a TOML configuration file and return its options as a dict.
+
+    Keys are spelled as on the command line (``query-size``; ``query_size`` works too).
+    Relative paths are resolved against the folder of the file.
+
+    Raises
+    ------
+    ExperimentError
+        If the file is missing, unreadable or not valid TOML, or holds an unknown key.
+    """
+    path = Path(path)
+    try:
+        with open(path, 'rb') as f:
+            raw = tomllib.load(f)
+    except FileNotFoundError:
+        raise ExperimentError(f'--config file {path} does not exist; check the path') from None
+    except OSError as e:
+        raise ExperimentError(f'--config file {path} cannot be read ({e.strerror}); '
+                              'check its permissions') from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ExperimentError(f'--config file {path} is not valid TOML ({e}); '
+                              'fix the syntax') from None
+
+    valid = [f.name for f in fields(ExperimentConfig)]
+    options = {}
+    for key, value in raw.items():
+        name = key.replace('-', '_')
+        if name not in valid:
+            raise ExperimentError(f'unknown key {key!r} in --config file {path}; valid keys: '
+                                  f'{", ".join(k.replace("_", "-") for k in valid)}')
+        if name in _PATH_KEYS and isinstance(value, str):
+            value = path.parent / value
+        options[name] = value
+    return options
+
+
+def _as_path(key, value):
+    if value is None or isinstance(value, Path):
+        return value
+    if isinstance(value, (str, os.PathLike)):
+        return Path(value)
+    raise ExperimentError(f'{option_name(key)} must be a path (got {value!r})')
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _parse_strategies(value):
+    if isinstance(value, str):
+        names = [name.strip() for name in value.split(',') if name.strip()]
+    elif isinstance(value, (list, tuple)) and all(isinstance(name, str) for name in value):
+        names = [name.strip() for name in value]
+    else:
+        raise ExperimentError('--strategies must be a comma-separated string or a list of '
+                              f'strategy names (got {value!r})')
+    if not names:
+        raise ExperimentError('--strategies must name at least one query strategy')
+    valid = available_strategies()
+    for name in names:
+        if name not in valid:
+            raise ExperimentError(f'unknown strategy {name!r} for --strategies; valid names: '
+                                  f'{", ".join(valid)}')
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ExperimentError(f'--strategies names {", ".join(duplicates)} more than once; '
+                              'list each strategy once')
+    return tuple(names)
