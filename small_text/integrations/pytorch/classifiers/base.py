@@ -1,0 +1,494 @@
+"""Base classes of the PyTorch classifiers: mixed precision, prediction, losses, training
+defaults and model selection."""
+import math
+import warnings
+from abc import abstractmethod
+from contextlib import nullcontext
+
+import numpy as np
+
+from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError as e:
+    raise PytorchNotFoundError() from e
+
+from small_text.base import LABEL_UNLABELED
+from small_text.classifiers.classification import Classifier
+from small_text.integrations.pytorch.utils.contextmanager import inference_mode
+from small_text.integrations.pytorch.utils.data import get_class_weights
+from small_text.integrations.pytorch.utils.loss import _LossAdapter2DTo1D
+from small_text.integrations.pytorch.utils.misc import enable_dropout
+from small_text.training.early_stopping import (
+    EarlyStopping,
+    EarlyStoppingHandler,
+    EarlyStoppingOrCondition,
+    NoopEarlyStopping,
+)
+from small_text.training.metrics import Metric
+from small_text.training.model_selection import ModelSelectionManager, NoopModelSelection
+from small_text.utils.classification import empty_result, prediction_result
+
+_AMP_DTYPES = (torch.float16, torch.bfloat16)
+
+
+class AMPArguments:
+    """Arguments for configuring Automatic Mixed Precision (AMP).
+
+    Parameters
+    ----------
+    use_amp : bool, default=False
+        Enables AMP if True.
+    device_type : str or None, default=None
+        Device type for :class:`torch.autocast` (``'cuda'`` or ``'cpu'``). None means the
+        device type of the classifier's model.
+    dtype : torch.dtype, default=torch.bfloat16
+        Data type for :class:`torch.autocast` (``torch.float16`` or ``torch.bfloat16``). With
+        ``torch.float16`` training uses a :class:`torch.amp.GradScaler` against gradient
+        underflow; ``torch.bfloat16`` has the range of float32 and needs none.
+
+    Raises
+    ------
+    ValueError
+        If ``dtype`` is neither ``torch.float16`` nor ``torch.bfloat16``.
+
+    See Also
+    --------
+    `PyTorch Docs: Automatic Mixed Precision Package <https://pytorch.org/docs/stable/amp.html>`_
+
+    Notes
+    -----
+    Added in version 2.0.0.
+    """
+
+    def __init__(self, use_amp=False, device_type=None, dtype=torch.bfloat16):
+        if dtype not in _AMP_DTYPES:
+            raise ValueError(f'dtype must be torch.float16 or torch.bfloat16, got {dtype}.')
+        self.use_amp = use_amp
+        self.device_type = device_type
+        self.dtype = dtype
+
+    def __repr__(self):
+        return (f'AMPArguments(use_amp={self.use_amp}, device_type={self.device_type!r}, '
+                f'dtype={self.dtype})')
+
+
+class PytorchModelSelectionMixin:
+    """Keeps the best model of a training run in memory and restores it afterwards.
+
+    At every evaluation point :meth:`_add_checkpoint` records the measured values with the
+    model selection manager. Whenever the manager then selects the model just added, the
+    model's and optimizer's states are copied to the CPU. After training,
+    :meth:`_restore_selected` loads the copy if it is the manager's final selection.
+
+    Nothing happens when the manager is a :class:`~small_text.training.model_selection.
+    NoopModelSelection`.
+
+    Notes
+    -----
+    The reference writes the model and optimizer states to a temporary directory at every
+    evaluation point. Keeping only the best state in memory avoids that I/O (spec §6.8); the
+    models are recorded with ``model_path=None``. This relies on the manager's choice among
+    k+1 models being its choice among the first k or the new model, which holds for
+    :class:`~small_text.training.model_selection.ModelSelection`; a manager that later
+    selects an earlier, superseded model gets a warning and the final weights.
+    """
+
+    _checkpoint = None
+    """``(model_id, (model_state, optimizer_state))`` of the selected model during training."""
+
+    def _add_checkpoint(self, model_selection, model_id, optimizer, measured_values, stop):
+        if isinstance(model_selection, NoopModelSelection):
+            return
+        model_selection.add_model(model_id, None, measured_values, fields={'early_stop': stop})
+        selected = model_selection.select()
+        if selected is not None and selected.model_id == model_id:
+            self._checkpoint = (model_id, _state_to_cpu(self.model, optimizer))
+
+    def _restore_selected(self, model_selection, optimizer):
+        if isinstance(model_selection, NoopModelSelection):
+            return
+        checkpoint_id, state = self._checkpoint or (None, None)
+        self._checkpoint = None
+        selected = model_selection.select()
+        if selected is None:
+            return
+        if selected.model_id != checkpoint_id:
+            warnings.warn(f'The model selection manager selected model {selected.model_id!r}, '
+                          f'whose state was not kept (kept: {checkpoint_id!r}); the final '
+                          f'model is used instead.', UserWarning, stacklevel=3)
+            return
+        model_state, optimizer_state = state
+        self.model.load_state_dict(model_state)
+        optimizer.load_state_dict(optimizer_state)
+
+
+def _state_to_cpu(model, optimizer):
+    model_state = {name: tensor.detach().to('cpu', copy=True)
+                   for name, tensor in model.state_dict().items()}
+    optimizer_state = _map_tensors(optimizer.state_dict(),
+                                   lambda tensor: tensor.detach().to('cpu', copy=True))
+    return model_state, optimizer_state
+
+
+def _map_tensors(obj, fn):
+    if isinstance(obj, torch.Tensor):
+        return fn(obj)
+    if isinstance(obj, dict):
+        return {key: _map_tensors(value, fn) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_map_tensors(value, fn) for value in obj)
+    return obj
+
+
+class _ConstantFactor:
+    """Learning-rate factor 1 (a picklable scheduler lambda)."""
+
+    def __call__(self, step):
+        return 1.0
+
+
+class _LinearDecay:
+    """Learning-rate factor decaying linearly from 1 to 0 over ``num_steps`` steps."""
+
+    def __init__(self, num_steps):
+        self.num_steps = num_steps
+
+    def __call__(self, step):
+        return max(0.0, (self.num_steps - step) / max(1, self.num_steps))
+
+
+class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
+    """Abstract base class of the PyTorch classifiers.
+
+    Subclasses set ``num_classes``, build ``self.model`` and provide batches through
+    :meth:`_sorted_inference_batches`; this class implements prediction, class weights,
+    losses, accuracies and the handling of the training arguments.
+
+    Parameters
+    ----------
+    multi_label : bool, default=False
+        If False, the classes are mutually exclusive, i.e. the prediction step results in
+        exactly one predicted label per instance.
+    device : str or torch.device or None, default=None
+        Torch device on which the computation will be performed. None means ``'cuda'`` if
+        available, else ``'cpu'``.
+    mini_batch_size : int, default=32
+        Size of the mini batches during training and inference.
+    amp_args : AMPArguments or None, default=None
+        Configures Automatic Mixed Precision; None disables it.
+
+    Attributes
+    ----------
+    model : torch.nn.Module or None
+        The model, None before it is initialised.
+    """
+
+    def __init__(self, multi_label=False, device=None, mini_batch_size=32, amp_args=None):
+        self.multi_label = multi_label
+        self.mini_batch_size = mini_batch_size
+        if device is None:
+            device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        self.device = device
+        self.model = None
+        self._amp_args = amp_args
+
+    @property
+    def amp_args(self):
+        """The effective AMP settings (a new object on each access).
+
+        Without user settings, AMP is off and ``device_type`` is the model's device type
+        (``'cpu'`` without a model). User settings are copied; a missing ``device_type`` is
+        filled in the same way. AMP is always off while there is no model.
+
+        Unlike the reference, which also turns AMP off on the CPU, AMP is honoured there:
+        CPU autocast with ``torch.bfloat16`` is supported and is what the default dtype gives.
+        """
+        device_type = 'cpu' if self.model is None else _model_device(self.model).type
+        if self._amp_args is None:
+            return AMPArguments(use_amp=False, device_type=device_type, dtype=torch.bfloat16)
+        return AMPArguments(use_amp=bool(self._amp_args.use_amp) and self.model is not None,
+                            device_type=self._amp_args.device_type or device_type,
+                            dtype=self._amp_args.dtype)
+
+    def _autocast(self, amp_args=None):
+        amp_args = self.amp_args if amp_args is None else amp_args
+        return torch.autocast(device_type=amp_args.device_type, dtype=amp_args.dtype,
+                              enabled=amp_args.use_amp)
+
+    def _grad_scaler(self, amp_args):
+        enabled = amp_args.use_amp and amp_args.dtype == torch.float16
+        return torch.amp.GradScaler(amp_args.device_type, enabled=enabled)
+
+    @abstractmethod
+    def _sorted_inference_batches(self, dataset):
+        """Return ``(order, batches)`` for inference on ``dataset``.
+
+        ``order`` is an int array: the k-th row of the concatenated batch outputs belongs to
+        item ``order[k]`` of ``dataset``. ``batches`` is an iterable of
+        ``(batch_slice, model_inputs)``: ``order[batch_slice]`` are the batch's items and
+        ``model_inputs`` a tuple of tensors on ``self.device``.
+        """
+
+    def _logits(self, model_inputs):
+        """Return the logits of the model for one batch of model inputs."""
+        return self.model(*model_inputs)
+
+    def _proba_from_logits(self, logits):
+        """Softmax (single-label) or element-wise sigmoid (multi-label), in float32."""
+        logits = logits.float()
+        return torch.sigmoid(logits) if self.multi_label else F.softmax(logits, dim=-1)
+
+    def predict(self, data_set, return_proba=False, *, multi_label_threshold=0.5):
+        """Predict the labels for the given dataset.
+
+        Parameters
+        ----------
+        data_set : Dataset
+            A dataset on whose instances predictions are made.
+        return_proba : bool, default=False
+            If True, additionally returns the confidence distribution over all classes.
+        multi_label_threshold : float, default=0.5
+            Multi-label only: a label is predicted iff its probability exceeds this value.
+
+        Returns
+        -------
+        predictions : np.ndarray[np.int64] or csr_matrix[np.int64]
+            The argmax class per instance, shape (N,), if the classifier is single-label;
+            otherwise a csr matrix of shape (N, num_classes) with ones at the predicted labels.
+        probas : np.ndarray[np.float64], optional
+            The dense probabilities of shape (N, num_classes), the output of
+            :meth:`predict_proba`, if ``return_proba`` is True.
+
+        Notes
+        -----
+        An empty dataset gives predictions of shape (0,) (the reference returns (0, C)) or an
+        empty csr matrix, and probabilities of shape (0, C).
+        """
+        proba = self.predict_proba(data_set)
+        if len(data_set) == 0 and not self.multi_label:
+            predictions = np.empty((0,), dtype=np.int64)
+        else:
+            predictions = prediction_result(proba, self.multi_label, self.num_classes,
+                                            multi_label_threshold=multi_label_threshold)
+        return (predictions, proba) if return_proba else predictions
+
+    def predict_proba(self, data_set, dropout_sampling=1):
+        """Predict the label distributions.
+
+        Parameters
+        ----------
+        data_set : Dataset
+            A dataset whose labels will be predicted.
+        dropout_sampling : int, default=1
+            If greater than 1, all dropout modules are enabled during prediction and this many
+            predictions are sampled for each instance (Monte Carlo dropout).
+
+        Returns
+        -------
+        scores : np.ndarray[np.float64]
+            Softmax (single-label) or sigmoid (multi-label) scores of shape
+            (N, num_classes), or (N, dropout_sampling, num_classes) if
+            ``dropout_sampling > 1``.
+
+        Raises
+        ------
+        ValueError
+            If the classifier has not been fitted or ``dropout_sampling < 1``.
+
+        Notes
+        -----
+        Inputs are processed in batches of ``mini_batch_size`` sorted by length (results are
+        returned in the input order) in eval and inference mode, under autocast with the
+        configured AMP dtype (the reference always uses bfloat16).
+        """
+        if not isinstance(dropout_sampling, (int, np.integer)) or dropout_sampling < 1:
+            raise ValueError(f'dropout_sampling must be an int >= 1, got {dropout_sampling!r}.')
+        sample_shape = (dropout_sampling,) if dropout_sampling > 1 else ()
+        if len(data_set) == 0:
+            return np.empty((0,) + sample_shape + (self.num_classes,), dtype=np.float64)
+        self._check_fitted()
+
+        def batch_proba(batch_slice, model_inputs):
+            if dropout_sampling > 1:
+                model_inputs = tuple(tensor.repeat_interleave(dropout_sampling, dim=0)
+                                     for tensor in model_inputs)
+            proba = self._proba_from_logits(self._logits(model_inputs))
+            return proba.view((-1,) + sample_shape + (self.num_classes,))
+
+        self.model.eval()
+        with inference_mode(), self._autocast(), self._dropout_context(dropout_sampling):
+            proba = self._collect_in_input_order(data_set, batch_proba)
+        return proba.astype(np.float64)
+
+    def _dropout_context(self, dropout_sampling):
+        if dropout_sampling > 1:
+            return enable_dropout(self.model)
+        return nullcontext()
+
+    def _collect_in_input_order(self, dataset, batch_fn):
+        """Call ``batch_fn(batch_slice, model_inputs)`` on the length-sorted inference batches
+        of ``dataset`` and return the concatenated outputs as a float32 NumPy array in the
+        order of ``dataset``."""
+        order, batches = self._sorted_inference_batches(dataset)
+        outputs = torch.cat([batch_fn(batch_slice, model_inputs)
+                             for batch_slice, model_inputs in batches]).float().cpu()
+        result = np.empty(tuple(outputs.shape), dtype=np.float32)
+        result[order] = outputs.numpy()
+        return result
+
+    def _check_fitted(self):
+        if self.model is None:
+            raise ValueError(f'This {type(self).__name__} has no model yet: call fit() first.')
+
+    def _check_label_range(self, dataset):
+        """Raise a ValueError if a label id of ``dataset`` lies outside [0, num_classes)."""
+        y = dataset.y
+        labels = y.indices if self.multi_label else y[y > LABEL_UNLABELED]
+        if labels.shape[0] > 0 and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(f'Label ids must lie in [0, num_classes={self.num_classes}), got '
+                             f'ids from {labels.min()} to {labels.max()}.')
+
+    def _labels_tensor(self, dataset):
+        """Class ids (long, (N,)) or multi-hot targets (float, (N, C)) on the device."""
+        if self.multi_label:
+            labels = torch.from_numpy(dataset.y[:, :self.num_classes].toarray()).float()
+        else:
+            labels = torch.from_numpy(dataset.y).long()
+        return labels.to(self.device)
+
+    def initialize_class_weights(self, sub_train):
+        """Return the class weights for the loss, as configured by ``class_weight``.
+
+        Parameters
+        ----------
+        sub_train : Dataset
+            The training data.
+
+        Returns
+        -------
+        class_weights : torch.FloatTensor or None
+            :func:`~small_text.integrations.pytorch.utils.data.get_class_weights` on
+            ``self.device`` if ``class_weight == 'balanced'``, None if it is None.
+
+        Raises
+        ------
+        ValueError
+            For any other value of ``class_weight``.
+        """
+        if self.class_weight == 'balanced':
+            if self.multi_label:
+                warnings.warn('class_weight=\'balanced\' is experimental for multi-label '
+                              'classification: the weights are computed from the label '
+                              'occurrences.', UserWarning, stacklevel=2)
+            return get_class_weights(sub_train.y, self.num_classes).to(self.device)
+        if self.class_weight is None:
+            return None
+        raise ValueError(f'Invalid value for class_weight: {self.class_weight!r}. Use '
+                         f'\'balanced\' or None.')
+
+    def _uses_binary_cross_entropy(self):
+        return self.multi_label or self.num_classes == 2
+
+    def _build_criterion(self, class_weights):
+        """Return the per-sample loss: binary cross-entropy (averaged over the classes) for
+        multi-label or binary data, else cross-entropy."""
+        if self._uses_binary_cross_entropy():
+            return _LossAdapter2DTo1D(nn.BCEWithLogitsLoss(pos_weight=class_weights,
+                                                           reduction='none'))
+        return nn.CrossEntropyLoss(weight=class_weights, reduction='none')
+
+    def _loss_targets(self, labels):
+        """The loss targets for ``labels`` (class ids, or multi-hot floats if multi-label):
+        one-hot floats for binary single-label data, the labels otherwise."""
+        if self.num_classes == 2 and not self.multi_label:
+            return F.one_hot(labels, num_classes=2).float()
+        return labels
+
+    def _weighted_loss(self, logits, targets, weights):
+        """Mean over the batch of the per-sample losses times the sample weights."""
+        return (self.criterion(logits.float(), targets) * weights).mean()
+
+    def sum_up_accuracy_(self, logits, cls):
+        """Return the number of correct predictions in a batch (as a tensor).
+
+        Parameters
+        ----------
+        logits : torch.Tensor
+            Logits of shape (B, C).
+        cls : torch.Tensor
+            Class ids (B,) or, multi-label, multi-hot targets (B, C).
+
+        Returns
+        -------
+        correct : torch.Tensor
+            Single-label: the number of correct argmax predictions. Multi-label: the sum over
+            the samples of the fraction of the C labels where ``sigmoid > 0.5`` agrees with
+            the target.
+        """
+        return self._correct_per_sample(logits, cls).sum()
+
+    def _correct_per_sample(self, logits, cls):
+        """1 or 0 per sample (single-label), or the fraction of correct label positions."""
+        if self.multi_label:
+            return ((torch.sigmoid(logits.float()) > 0.5).float() == cls).float().mean(dim=1)
+        return (logits.argmax(dim=1) == cls).float()
+
+    @staticmethod
+    def _resolve_early_stopping(early_stopping, validations_per_epoch=1):
+        """Return the early stopping handler for ``fit``'s argument: the default for None,
+        a :class:`NoopEarlyStopping` for ``'none'``."""
+        if early_stopping is None:
+            return EarlyStoppingOrCondition([
+                EarlyStopping(Metric('val_loss'), patience=5 * validations_per_epoch),
+                EarlyStopping(Metric('train_acc', lower_is_better=False), patience=-1,
+                              threshold=0.99),
+            ])
+        if isinstance(early_stopping, str) and early_stopping == 'none':
+            return NoopEarlyStopping()
+        if not isinstance(early_stopping, EarlyStoppingHandler):
+            raise ValueError(f'early_stopping must be an EarlyStoppingHandler, None or '
+                             f'\'none\', got {early_stopping!r}.')
+        return early_stopping
+
+    @staticmethod
+    def _resolve_model_selection(model_selection):
+        """Return the model selection manager for ``fit``'s argument: a
+        :class:`NoopModelSelection` for None and ``'none'``."""
+        if model_selection is None or (isinstance(model_selection, str)
+                                       and model_selection == 'none'):
+            return NoopModelSelection()
+        if not isinstance(model_selection, ModelSelectionManager):
+            raise ValueError(f'model_selection must be a ModelSelectionManager, None or '
+                             f'\'none\', got {model_selection!r}.')
+        return model_selection
+
+    @staticmethod
+    def _check_optimizer_and_scheduler(optimizer, scheduler):
+        if scheduler is not None and optimizer is None:
+            raise ValueError('You must also pass an optimizer if you pass a scheduler to fit()')
+
+    @staticmethod
+    def _default_scheduler(optimizer, scheduler, num_training_steps):
+        """Return ``scheduler``, or the linear decay to 0 over ``num_training_steps`` steps
+        for ``'linear'``, or a constant schedule for None."""
+        if scheduler is None:
+            return torch.optim.lr_scheduler.LambdaLR(optimizer, _ConstantFactor())
+        if isinstance(scheduler, str):
+            if scheduler != 'linear':
+                raise ValueError(f'Invalid scheduler: {scheduler!r}. Pass a scheduler object, '
+                                 f'\'linear\' or None.')
+            return torch.optim.lr_scheduler.LambdaLR(optimizer, _LinearDecay(num_training_steps))
+        return scheduler
+
+    @staticmethod
+    def _num_training_steps(num_samples, batch_size, num_epochs):
+        return math.ceil(num_samples / batch_size) * num_epochs
+
+
+def _model_device(model):
+    parameter = next(model.parameters(), None)
+    return torch.device('cpu') if parameter is None else parameter.device

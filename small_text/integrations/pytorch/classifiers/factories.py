@@ -1,0 +1,43 @@
+"""Factories for the PyTorch classifiers."""
+from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+
+try:
+    import torch  # noqa: F401
+except ImportError as e:
+    raise PytorchNotFoundError() from e
+
+from small_text.classifiers.factories import AbstractClassifierFactory
+from small_text.integrations.pytorch.classifiers.kimcnn import KimCNNClassifier
+
+
+class KimCNNClassifierFactory(AbstractClassifierFactory):
+    """Creates :class:`~small_text.integrations.pytorch.classifiers.kimcnn.KimCNNClassifier`
+    objects.
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of classes.
+    classification_kwargs : dict, default={}
+        Keyword arguments that are passed to the constructor of each classifier that is built
+        by the factory (e.g. ``embedding_matrix``, which is required). A copy is stored.
+    """
+
+    def __init__(self, num_classes, classification_kwargs={}):  # noqa: B006 (copied below)
+        self.num_classes = num_classes
+        self.classification_kwargs = dict(classification_kwargs)
+
+    def new(self):
+        """Create a new KimCNNClassifier instance.
+
+        Returns
+        -------
+        classifier : KimCNNClassifier
+            A new instance of KimCNNClassifier which is initialized with the given keyword
+            args ``classification_kwargs``.
+        """
+        return KimCNNClassifier(self.num_classes, **self.classification_kwargs)
+
+    def __str__(self):
+        return (f'KimCNNClassifierFactory(num_classes={self.num_classes}, '
+                f'classification_kwargs={self.classification_kwargs})')

@@ -1,0 +1,4 @@
+"""PyTorch models."""
+from small_text.integrations.pytorch.models.kimcnn import KimCNN
+
+__all__ = ['KimCNN']

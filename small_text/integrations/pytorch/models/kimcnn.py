@@ -1,0 +1,186 @@
+"""The convolutional sentence classifier of Kim (2014)."""
+from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError as e:
+    raise PytorchNotFoundError() from e
+
+
+class KimCNN(nn.Module):
+    """Convolutional neural network for sentence classification [Kim14]_.
+
+    Token ids are embedded; for each kernel height k, a convolution with ``out_channels``
+    filters spanning k tokens and the whole embedding, followed by a ReLU and max-over-time
+    pooling, yields one feature per filter. The concatenated features pass dropout and a
+    linear layer that gives the logits.
+
+    Parameters
+    ----------
+    vocabulary_size : int
+        Number of rows of the embedding.
+    max_seq_length : int
+        The longest input (in tokens, padding included) that :meth:`forward` accepts.
+    num_classes : int, default=2
+        Number of outputs (logits).
+    out_channels : int, default=100
+        Number of filters per kernel height.
+    embed_dim : int, default=300
+        Embedding size.
+    padding_idx : int or None, default=0
+        Id of the padding token. Its embedding gets no gradient.
+    kernel_heights : list of int, default=[3, 4, 5]
+        Heights (in tokens) of the filters; one convolution per height. A copy is stored.
+    dropout : float, default=0.5
+        Dropout probability before the final layer.
+    embedding_matrix : torch.Tensor or None, default=None
+        Initial embeddings of shape (vocabulary_size, embed_dim), cast to float32. If None,
+        PyTorch's default initialisation is used.
+    freeze_embedding_layer : bool, default=False
+        If True, the embedding is not trained.
+
+    Attributes
+    ----------
+    in_channels : int
+        Input channels of the convolutions (1).
+    num_kernels : int
+        Number of kernel heights K.
+    pool_sizes : list of tuple
+        Per kernel height k, the largest pooling window ``(max_seq_length - k + 1, 1)``, i.e.
+        the number of filter positions of an input of ``max_seq_length`` tokens.
+    embedding, convs, pools, dropout, fc : torch.nn.Module
+        The layers.
+
+    Raises
+    ------
+    ValueError
+        If a kernel height exceeds ``max_seq_length``, or ``embedding_matrix`` has a shape
+        other than (vocabulary_size, embed_dim).
+
+    Notes
+    -----
+    Pooling is max-over-time over the filter positions of each text: positions whose window
+    contains padding only are left out (as in the paper, where each sentence has its own
+    feature map). Predictions therefore do not depend on how much padding a batch has, which
+    lets batches be padded to their longest member only. The reference pools with a fixed
+    ``MaxPool2d((max_seq_length - k, 1))`` over inputs padded to ``max_seq_length``, which
+    includes the padding-only positions and drops the last position.
+
+    References
+    ----------
+    .. [Kim14] Y. Kim. Convolutional Neural Networks for Sentence Classification.
+       EMNLP 2014.
+    """
+
+    def __init__(self, vocabulary_size, max_seq_length, num_classes=2, out_channels=100,
+                 embed_dim=300, padding_idx=0, kernel_heights=[3, 4, 5], dropout=0.5,
+                 embedding_matrix=None, freeze_embedding_layer=False):
+        super().__init__()
+        kernel_heights = list(kernel_heights)
+        if len(kernel_heights) == 0 or max(kernel_heights) > max_seq_length:
+            raise ValueError(f'kernel_heights must be non-empty and at most max_seq_length='
+                             f'{max_seq_length}, got {kernel_heights}.')
+
+        self.max_seq_length = max_seq_length
+        self.num_classes = num_classes
+        self.out_channels = out_channels
+        self.in_channels = 1
+        self.kernel_heights = kernel_heights
+        self.num_kernels = len(kernel_heights)
+        self.pool_sizes = [(max_seq_length - k + 1, 1) for k in kernel_heights]
+
+        if embedding_matrix is None:
+            self.embedding = nn.Embedding(vocabulary_size, embed_dim, padding_idx=padding_idx)
+        else:
+            weight = torch.as_tensor(embedding_matrix).float()
+            if tuple(weight.shape) != (vocabulary_size, embed_dim):
+                raise ValueError(f'embedding_matrix must have the shape (vocabulary_size, '
+                                 f'embed_dim) = ({vocabulary_size}, {embed_dim}), got '
+                                 f'{tuple(weight.shape)}.')
+            self.embedding = nn.Embedding(vocabulary_size, embed_dim, padding_idx=padding_idx,
+                                          _weight=weight.clone())
+        self.embedding.weight.requires_grad_(not freeze_embedding_layer)
+
+        self.convs = nn.ModuleList([nn.Conv2d(self.in_channels, out_channels, (k, embed_dim))
+                                    for k in kernel_heights])
+        self.pools = nn.ModuleList([nn.AdaptiveMaxPool1d(1) for _ in kernel_heights])
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(out_channels * self.num_kernels, num_classes)
+
+    @property
+    def device(self):
+        """The device of the embedding."""
+        return self.embedding.weight.device
+
+    def forward(self, x):
+        """Return the logits.
+
+        Parameters
+        ----------
+        x : torch.LongTensor
+            Token ids of shape (B, L) with ``max(kernel_heights) <= L <= max_seq_length``.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            Shape (B, num_classes).
+        """
+        return self.classify_features(self.pooled_features(x))
+
+    def pooled_features(self, x):
+        """Return the pooled features before dropout and the final layer.
+
+        Parameters
+        ----------
+        x : torch.LongTensor
+            Token ids of shape (B, L) with ``max(kernel_heights) <= L <= max_seq_length``.
+
+        Returns
+        -------
+        features : torch.Tensor
+            Shape (B, out_channels * num_kernels). A text without any non-padding token gets
+            zero features.
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not 2-d or its length is out of range.
+        """
+        if x.dim() != 2 or not max(self.kernel_heights) <= x.shape[1] <= self.max_seq_length:
+            raise ValueError(f'x must have the shape (batch_size, length) with '
+                             f'{max(self.kernel_heights)} <= length <= {self.max_seq_length}, '
+                             f'got {tuple(x.shape)}.')
+        if self.embedding.padding_idx is None:
+            is_token = torch.ones_like(x, dtype=torch.int32)
+        else:
+            is_token = (x != self.embedding.padding_idx).int()
+        tokens_before = F.pad(is_token.cumsum(dim=1), (1, 0))
+
+        # All convolutions as one matrix product: token position t times the filter rows
+        # for offset j of every kernel; a window's output sums the rows of its k offsets.
+        products = self.embedding(x) @ self._filter_rows().t()
+        features = []
+        offset = 0
+        for k, conv, pool in zip(self.kernel_heights, self.convs, self.pools):
+            num_windows = x.shape[1] - k + 1
+            activations = conv.bias + sum(
+                products[:, j:j + num_windows, offset + j * self.out_channels:
+                         offset + (j + 1) * self.out_channels] for j in range(k))
+            offset += k * self.out_channels
+            window_has_token = (tokens_before[:, k:] - tokens_before[:, :-k]) > 0
+            activations = F.relu(activations).masked_fill(~window_has_token.unsqueeze(2), 0.0)
+            features.append(pool(activations.transpose(1, 2)).squeeze(2))
+        return torch.cat(features, dim=1)
+
+    def _filter_rows(self):
+        """The weights of all convolutions as a matrix of shape
+        (sum(kernel_heights) * out_channels, embed_dim): for each kernel height k and offset
+        j < k, the ``out_channels`` rows that apply to the j-th token of a window."""
+        return torch.cat([conv.weight.squeeze(1).transpose(0, 1).reshape(-1, conv.weight.shape[3])
+                          for conv in self.convs])
+
+    def classify_features(self, features):
+        """Apply dropout and the final layer to the output of :meth:`pooled_features`."""
+        return self.fc(self.dropout(features))

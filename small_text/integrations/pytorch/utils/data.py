@@ -1,0 +1,87 @@
+"""Batching and class weights."""
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+
+try:
+    import torch
+except ImportError as e:
+    raise PytorchNotFoundError() from e
+
+from small_text.base import LABEL_UNLABELED
+
+
+def dataloader(data, batch_size, collate_fn, train=True):
+    """Return an iterable over the batches of ``data``.
+
+    Parameters
+    ----------
+    data : sequence or iterable
+        The items, e.g. a :class:`~small_text.integrations.pytorch.datasets.
+        PytorchTextClassificationDataset` (whose iteration yields its tuples) or a list of them.
+    batch_size : int
+        Number of items per batch; the last batch may be smaller.
+    collate_fn : callable
+        Called with the list of items of each batch; its results are the batches.
+    train : bool, default=True
+        If True, the items are visited in a fresh random order (drawn from NumPy's global
+        random generator); otherwise in their order.
+
+    Returns
+    -------
+    batches : iterator
+        ``collate_fn(items)`` for each batch.
+
+    Raises
+    ------
+    ValueError
+        If ``batch_size < 1``.
+    """
+    if batch_size < 1:
+        raise ValueError(f'batch_size must be at least 1, got {batch_size}.')
+    items = list(data)
+    order = np.random.permutation(len(items)) if train else np.arange(len(items))
+    return (collate_fn([items[i] for i in order[start:start + batch_size]])
+            for start in range(0, len(items), batch_size))
+
+
+def get_class_weights(y, num_classes, eps=1e-8):
+    """Return class weights inversely proportional to the class frequencies in ``y``.
+
+    With n_c the number of occurrences of class c and S their sum, the weight of class c is
+    ``(S - n_c) / max(n_c, 1)``. For two classes the smaller weight is then set to 1.0;
+    otherwise all weights are divided by ``max(min(weights), 1)``.
+
+    Parameters
+    ----------
+    y : np.ndarray or csr_matrix
+        Single-label labels (unlabeled entries, -1, are ignored) or a multi-label indicator
+        matrix, in which every label occurrence counts.
+    num_classes : int
+        Number of classes C.
+    eps : float, default=1e-8
+        Unused; kept for compatibility.
+
+    Returns
+    -------
+    class_weights : torch.FloatTensor
+        Tensor of shape (C,).
+
+    Examples
+    --------
+    Labels ``[0, 0, 1, 1, 1, 1, 1, 1, 1, 1]`` give the weights ``[4., 1.]``; class counts
+    ``[1, 1, 2, 4]`` give ``[7., 7., 3., 1.]``; balanced labels give ones.
+    """
+    if isinstance(y, csr_matrix):
+        labels = y.indices
+    else:
+        labels = np.asarray(y)
+        labels = labels[labels > LABEL_UNLABELED]
+    counts = np.bincount(labels, minlength=num_classes)[:num_classes].astype(np.float64)
+    weights = (counts.sum() - counts) / np.maximum(counts, 1)
+    if num_classes == 2:
+        weights[np.argmin(weights)] = 1.0
+    else:
+        weights /= max(weights.min(), 1)
+    return torch.from_numpy(weights).float()
