@@ -38,6 +38,12 @@ _MODULE_OF_NAME = {
     'PytorchDatasetView': 'small_text.integrations.pytorch.datasets',
     'PytorchTextClassificationDataset': 'small_text.integrations.pytorch.datasets',
     'PytorchTextClassificationDatasetView': 'small_text.integrations.pytorch.datasets',
+    'DiscriminativeRepresentationLearning':
+        'small_text.integrations.pytorch.query_strategies.strategies',
+    'ExpectedGradientLength': 'small_text.integrations.pytorch.query_strategies.strategies',
+    'ExpectedGradientLengthLayer': 'small_text.integrations.pytorch.query_strategies.strategies',
+    'ExpectedGradientLengthMaxWord':
+        'small_text.integrations.pytorch.query_strategies.strategies',
 }
 """Where the implemented names live. A name of ``INTEGRATION_NAMES`` that is missing here
 (not implemented yet) raises AttributeError when accessed with torch installed."""
