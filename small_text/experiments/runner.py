@@ -18,7 +18,19 @@ from small_text.experiments.outputs import (
     result_columns,
 )
 from small_text.experiments.registry import CLASSIFIERS, STRATEGIES, RunContext
-from small_text.experiments.summary import METRIC_LABELS, format_summary, summarize
+from small_text.experiments.stopping import (
+    StoppingTracker,
+    check_stopping,
+    stopping_columns,
+    stopping_rows,
+)
+from small_text.experiments.summary import (
+    METRIC_LABELS,
+    format_stopping_summary,
+    format_summary,
+    summarize,
+    summarize_stopping,
+)
 
 DEFAULT_RESULTS_DIR = 'small-text-results'
 """Parent folder (relative to the working directory) of the default output folders."""
@@ -40,13 +52,22 @@ class ExperimentResults:
         Per strategy the final scores and the learning-curve area, see
         :func:`small_text.experiments.summary.summarize`.
     summary_table : str
-        ``summary`` as a Markdown table (the body of summary.md).
+        ``summary`` as a Markdown table (the body of summary.md), followed by the stopping
+        table if the experiment has stopping criteria.
+    stopping_rows : list of dict
+        Per strategy, seed and stopping criterion, the first round at which the criterion
+        would have stopped, as in stopping.csv (empty without ``stopping``).
+    stopping_summary : list of dict
+        Per criterion and strategy the mean stopping point and accuracy lost, see
+        :func:`small_text.experiments.summary.summarize_stopping`.
     """
     config: ExperimentConfig
     out: Path
     rows: list
     summary: list
     summary_table: str
+    stopping_rows: list = None
+    stopping_summary: list = None
 
 
 def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, **options):
@@ -60,7 +81,10 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
     the timing columns).
 
     Writes ``results.csv`` and ``results.json`` in the output folder row by row, then
-    ``summary.md`` and ``learning_curves.png``.
+    ``summary.md`` and ``learning_curves.png``. With stopping criteria (``stopping``), each
+    run also records the first round at which each criterion would have stopped (the runs
+    are not cut short), in ``stopping.csv`` and under ``stopping`` in ``results.json``; the
+    plot marks the mean stopping points and the summary gets a second table.
 
     Parameters
     ----------
@@ -94,6 +118,7 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
         raise ExperimentError('--resume needs --out: the folder of the run to continue')
     data = load_data(config)
     _check_strategies(config.strategies, data.multi_label)
+    check_stopping(config.stopping, data.multi_label)
 
     out = (config.out if config.out is not None else _default_out(data.name)).resolve()
     metrics = metric_names(data.multi_label)
@@ -105,16 +130,21 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
                           'multi_label': data.multi_label,
                           'files': data.files},
               'versions': dependency_versions()}
-    writer, finished = open_results(out, header, result_columns(data.multi_label),
-                                    config.rounds, resume=resume, overwrite=overwrite)
+    writer, finished = open_results(
+        out, header, result_columns(data.multi_label), config.rounds, resume=resume,
+        overwrite=overwrite,
+        stopping_columns=stopping_columns(metrics[0]) if config.stopping else ())
 
     classifier = CLASSIFIERS[config.classifier]
+    model_option = {'model': str(config.model)} if classifier.needs_model else {}
     train, test = classifier.build_datasets(data.train_texts, data.y_train, data.test_texts,
-                                            data.y_test, data.num_classes)
+                                            data.y_test, data.num_classes, **model_option)
     context = RunContext(num_classes=data.num_classes, multi_label=data.multi_label,
                          initial=config.initial, query_size=config.query_size,
                          needs_embeddings=any(STRATEGIES[name].needs_embeddings
-                                              for name in config.strategies))
+                                              for name in config.strategies),
+                         model=model_option.get('model'),
+                         embeddings=None if config.embeddings is None else str(config.embeddings))
     clf_factory = classifier.build_factory(context, train)
 
     runs = [(strategy, seed) for strategy in config.strategies for seed in range(config.seeds)
@@ -126,14 +156,18 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
 
     summary = summarize(writer.rows, metrics)
     table = format_summary(summary, metrics)
+    stopping_summary = summarize_stopping(writer.stopping_rows, metrics[0])
+    if config.stopping:
+        table += '\n\n' + format_stopping_summary(stopping_summary, metrics[0])
     (out / SUMMARY_MD).write_text(
         f'{table}\n\n{_summary_note(config, data, metrics[0])}\n', encoding='utf-8')
     from small_text.experiments.plot import plot_learning_curves
     plot_learning_curves(writer.rows, metrics[0], out / LEARNING_CURVES_PNG,
                          title=f'{data.name}, {config.classifier}: mean ± std over '
-                               f'{config.seeds} seed(s)')
+                               f'{config.seeds} seed(s)', stopping_summary=stopping_summary)
     return ExperimentResults(config=config, out=out, rows=writer.rows, summary=summary,
-                             summary_table=table)
+                             summary_table=table, stopping_rows=writer.stopping_rows,
+                             stopping_summary=stopping_summary)
 
 
 def _make_config(config, options):
@@ -168,8 +202,10 @@ def _run_all(runs, config, context, clf_factory, train, test, metrics, writer, q
     with tqdm(total=total, initial=len(writer.rows), disable=quiet, unit='round',
               desc='small-text experiment') as pbar:
         for strategy, seed in runs:
-            for row in _run_active_learning(strategy, seed, config, context, clf_factory,
-                                            train, test, metrics):
+            for row, stopping in _run_active_learning(strategy, seed, config, context,
+                                                      clf_factory, train, test, metrics):
+                if stopping:
+                    writer.append_stopping(stopping)  # before the last row: see open_results
                 writer.append(row)
                 pbar.set_postfix_str(f'{strategy}, seed {seed}, {label} {row[metrics[0]]:.3f}',
                                      refresh=False)
@@ -178,12 +214,15 @@ def _run_all(runs, config, context, clf_factory, train, test, metrics, writer, q
 
 def _run_active_learning(strategy_name, seed, config, context, clf_factory, train, test,
                          metrics):
-    """Yield the result row of round 0 (the initial labels) and of each query round."""
+    """Yield the result row of round 0 (the initial labels) and of each query round, each
+    with the run's stopping rows (with the last round; an empty list before)."""
     from small_text.active_learner import PoolBasedActiveLearner
 
     np.random.seed(seed)
     query_strategy = STRATEGIES[strategy_name].build(context)
     learner = PoolBasedActiveLearner(clf_factory, query_strategy, train)
+    tracker = StoppingTracker(config.stopping, context.num_classes, config.rounds)
+    run_rows = []
 
     indices, query_seconds = _timed(_initial_indices, train.y, config.initial,
                                     context.multi_label)
@@ -195,9 +234,13 @@ def _run_active_learning(strategy_name, seed, config, context, clf_factory, trai
             _, fit_seconds = _timed(learner.update, train.y[indices])
             num_labels += len(indices)
         scores, predict_seconds = _timed(_evaluate, learner.classifier, test, metrics)
-        yield {'strategy': strategy_name, 'seed': seed, 'round': round_number,
-               'num_labels': num_labels, **scores, 'fit_seconds': fit_seconds,
-               'predict_seconds': predict_seconds, 'query_seconds': query_seconds}
+        run_rows.append({'strategy': strategy_name, 'seed': seed, 'round': round_number,
+                         'num_labels': num_labels, **scores, 'fit_seconds': fit_seconds,
+                         'predict_seconds': predict_seconds, 'query_seconds': query_seconds})
+        tracker.update(round_number, learner, train)
+        last = round_number == config.rounds and config.stopping
+        yield run_rows[-1], (stopping_rows(strategy_name, seed, tracker.stop_rounds, run_rows,
+                                           metrics[0]) if last else [])
 
 
 def _initial_indices(y, num_samples, multi_label):

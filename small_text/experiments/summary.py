@@ -119,3 +119,66 @@ def format_summary(summary, metrics):
 def _mean_std(pair):
     mean, std = pair
     return f'{mean:.4f} ± {std:.4f}'
+
+
+def summarize_stopping(rows, metric):
+    """Return per stopping criterion and strategy where the criterion stopped, over seeds.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Stopping rows, see :func:`small_text.experiments.stopping.stopping_rows`.
+    metric : str
+        The metric of the ``<metric>_at_stop`` and ``final_<metric>`` columns.
+
+    Returns
+    -------
+    list of dict
+        One dict per (criterion, strategy), criteria and strategies in order of first
+        appearance, with ``criterion``, ``strategy``, ``runs``, ``stopped`` (runs in which the
+        criterion stopped), and, over those runs as ``(mean, std)`` pairs or None if it never
+        stopped: ``stop_labels``, ``<metric>_at_stop`` and ``lost`` (final score minus score
+        at the stop).
+    """
+    groups = {}
+    for row in rows:
+        groups.setdefault((row['criterion'], row['strategy']), []).append(row)
+    groups = dict(sorted(groups.items(), key=lambda item: _first_index(rows, item[0])))
+    summary = []
+    for (criterion, strategy), group in groups.items():
+        stopped = [row for row in group if row['stop_round'] is not None]
+        entry = {'criterion': criterion, 'strategy': strategy, 'runs': len(group),
+                 'stopped': len(stopped)}
+        columns = {'stop_labels': [row['stop_labels'] for row in stopped],
+                   f'{metric}_at_stop': [row[f'{metric}_at_stop'] for row in stopped],
+                   'lost': [row[f'final_{metric}'] - row[f'{metric}_at_stop'] for row in stopped]}
+        for key, values in columns.items():
+            values = np.asarray(values, dtype=float)
+            entry[key] = (float(values.mean()), float(values.std())) if values.size else None
+        summary.append(entry)
+    return summary
+
+
+def _first_index(rows, key):
+    criteria = list(dict.fromkeys(row['criterion'] for row in rows))
+    strategies = list(dict.fromkeys(row['strategy'] for row in rows))
+    return criteria.index(key[0]), strategies.index(key[1])
+
+
+def format_stopping_summary(summary, metric):
+    """Return ``summary`` (from :func:`summarize_stopping`) as a Markdown table."""
+    label = METRIC_LABELS.get(metric, metric)
+    header = ['stopping criterion', 'strategy', 'stopped', 'labels at stop', f'{label} at stop',
+              f'{label} lost vs. final']
+    lines = ['| ' + ' | '.join(header) + ' |',
+             '|' + '|'.join(['---', '---'] + ['---:'] * (len(header) - 2)) + '|']
+    for entry in summary:
+        cells = [entry['criterion'], entry['strategy'], f'{entry["stopped"]}/{entry["runs"]}']
+        if entry['stop_labels'] is None:
+            cells += ['never', '–', '–']
+        else:
+            mean, std = entry['stop_labels']
+            cells += [f'{mean:.1f} ± {std:.1f}', _mean_std(entry[f'{metric}_at_stop']),
+                      _mean_std(entry['lost'])]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)

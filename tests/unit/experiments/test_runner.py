@@ -177,7 +177,11 @@ def test_logistic_regression_classifier(tiny_files, tmp_path):
     assert len(results.rows) == 3
 
 
-@pytest.mark.parametrize('name', available_strategies())
+# strategies that need another classifier or hnswlib: test_strategies_and_kimcnn.py
+@pytest.mark.parametrize('name', [
+    name for name in available_strategies()
+    if STRATEGIES[name].classifiers is None and not STRATEGIES[name].needs_dropout_sampling
+    and not STRATEGIES[name].missing_modules()])
 def test_every_available_strategy_runs(tmp_path, name):
     multi_label = STRATEGIES[name].label_type == 'multi-label'
     train = write_jsonl(tmp_path / 'train.jsonl', make_rows(30, multi_label=multi_label))

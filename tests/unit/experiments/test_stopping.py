@@ -1,0 +1,164 @@
+"""Stopping criteria in experiments: --stopping, stopping.csv, the stopping table, resume."""
+import csv
+import json
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+
+from small_text.experiments import ExperimentError
+from small_text.experiments.config import ExperimentConfig
+from small_text.experiments.outputs import STOPPING_CSV
+from small_text.experiments.runner import run_experiment
+from small_text.experiments.stopping import (
+    STOPPING_CRITERIA,
+    OneVsRestDeltaFScore,
+    parse_stopping,
+)
+from small_text.experiments.summary import format_stopping_summary, summarize_stopping
+
+from ._helpers import TINY, assert_bad_input, make_rows, run_cli, write_jsonl
+
+ALL = ','.join(STOPPING_CRITERIA)
+
+
+def _run(files, out, **options):
+    train, test = files
+    return run_experiment(data=train, test=test, out=out, quiet=True, **{**TINY, **options})
+
+
+def _read(path):
+    with open(path, encoding='utf-8', newline='') as f:
+        return list(csv.DictReader(f))
+
+
+def test_parse_stopping():
+    assert parse_stopping(None) == ()
+    assert parse_stopping('max-iterations, kappa-average') == ('max-iterations', 'kappa-average')
+    assert parse_stopping(['overall-uncertainty']) == ('overall-uncertainty',)
+
+
+@pytest.mark.parametrize('value, message', [
+    ('nope', "unknown stopping criterion 'nope' for --stopping; valid names: delta-f-score, "
+             "classification-change"),
+    ('max-iterations,max-iterations', 'names max-iterations more than once'),
+    (3, 'must be a comma-separated string'),
+])
+def test_bad_stopping_is_rejected(value, message):
+    with pytest.raises(ExperimentError, match=message):
+        ExperimentConfig(stopping=value)
+
+
+def test_one_vs_rest_delta_f_stops_when_every_class_is_stable():
+    criterion = OneVsRestDeltaFScore(3)
+    predictions = np.array([0, 1, 2, 2, 1])
+    assert [criterion.stop(predictions=predictions) for _ in range(4)] == [False, False, False,
+                                                                          True]
+    changed = OneVsRestDeltaFScore(3)
+    decisions = [changed.stop(predictions=np.roll(predictions, i)) for i in range(5)]
+    assert not any(decisions)
+
+
+def test_one_vs_rest_delta_f_accepts_multi_label_predictions():
+    criterion = OneVsRestDeltaFScore(2)
+    predictions = csr_matrix(np.array([[1, 0], [1, 1], [0, 0]]))
+    assert [criterion.stop(predictions=predictions) for _ in range(4)][-1]
+
+
+def test_stopping_rounds_are_recorded(tiny_files, tmp_path):
+    results = _run(tiny_files, tmp_path / 'out', stopping=ALL, rounds=3)
+    rows = results.stopping_rows
+    assert len(rows) == 2 * len(STOPPING_CRITERIA)
+    by_name = {(row['strategy'], row['criterion']): row for row in rows}
+    budget = by_name['random', 'max-iterations']
+    assert budget['stop_round'] == 3 and budget['stop_labels'] == 6 + 3 * 5
+    assert budget['accuracy_at_stop'] == budget['final_accuracy'] == results.rows[3]['accuracy']
+    for row in rows:  # criteria comparing rounds never stop at round 0
+        assert row['stop_round'] is None or row['stop_round'] >= (
+            0 if row['criterion'] == 'overall-uncertainty' else 1)
+        if row['stop_round'] is not None:
+            run = [r for r in results.rows if r['strategy'] == row['strategy']]
+            assert row['stop_labels'] == run[row['stop_round']]['num_labels']
+    csv_rows = _read(tmp_path / 'out' / STOPPING_CSV)
+    assert list(csv_rows[0]) == ['strategy', 'seed', 'criterion', 'stop_round', 'stop_labels',
+                                 'accuracy_at_stop', 'final_accuracy']
+    assert len(csv_rows) == len(rows)
+    saved = json.loads((tmp_path / 'out' / 'results.json').read_text())
+    assert saved['stopping'] == rows and saved['config']['stopping'] == list(STOPPING_CRITERIA)
+    assert '| stopping criterion | strategy | stopped |' in results.summary_table
+    assert '| max-iterations | random | 1/1 | 21.0 ± 0.0 |' in results.summary_table
+    summary_md = (tmp_path / 'out' / 'summary.md').read_text()
+    assert '| stopping criterion |' in summary_md
+
+
+def test_without_stopping_nothing_changes(tiny_files, tmp_path):
+    results = _run(tiny_files, tmp_path / 'out')
+    assert results.stopping_rows == [] and 'stopping criterion' not in results.summary_table
+    assert not (tmp_path / 'out' / STOPPING_CSV).exists()
+    assert 'stopping' not in json.loads((tmp_path / 'out' / 'results.json').read_text())
+
+
+def test_resume_keeps_the_stopping_rows_of_finished_runs(tiny_files, tmp_path):
+    out = tmp_path / 'out'
+    first = _run(tiny_files, out, stopping='max-iterations,classification-change')
+    lines = (out / 'results.csv').read_text().splitlines()
+    (out / 'results.csv').write_text('\n'.join(lines[:-1]) + '\n')  # least-confidence unfinished
+    resumed = _run(tiny_files, out, stopping='max-iterations,classification-change',
+                   resume=True)
+    assert resumed.stopping_rows == first.stopping_rows
+    assert len(_read(out / STOPPING_CSV)) == 4
+
+
+def test_resume_reruns_a_finished_run_without_stopping_rows(tiny_files, tmp_path):
+    out = tmp_path / 'out'
+    first = _run(tiny_files, out, stopping='max-iterations')
+    (out / STOPPING_CSV).write_text('strategy,seed,criterion,stop_round,stop_labels,'
+                                    'accuracy_at_stop,final_accuracy\n')
+    resumed = _run(tiny_files, out, stopping='max-iterations', resume=True)
+    assert resumed.stopping_rows == first.stopping_rows
+
+
+def test_kappa_average_is_rejected_on_multi_label_data(tmp_path):
+    train = write_jsonl(tmp_path / 'train.jsonl', make_rows(30, multi_label=True))
+    test = write_jsonl(tmp_path / 'test.jsonl', make_rows(10, seed=1, multi_label=True))
+    with pytest.raises(ExperimentError, match="'kappa-average' works only on single-label"):
+        _run((train, test), tmp_path / 'out', stopping='kappa-average')
+
+
+def test_multi_label_stopping(tmp_path):
+    train = write_jsonl(tmp_path / 'train.jsonl', make_rows(30, multi_label=True))
+    test = write_jsonl(tmp_path / 'test.jsonl', make_rows(10, seed=1, multi_label=True))
+    results = _run((train, test), tmp_path / 'out', strategies='random',
+                   stopping='delta-f-score,classification-change,overall-uncertainty,'
+                            'max-iterations')
+    assert [row['criterion'] for row in results.stopping_rows][-1] == 'max-iterations'
+    assert 'micro_f1_at_stop' in results.stopping_rows[0]
+
+
+def test_summarize_stopping():
+    rows = [{'strategy': 's', 'seed': seed, 'criterion': 'c', 'stop_round': stop,
+             'stop_labels': labels, 'accuracy_at_stop': at, 'final_accuracy': 0.9}
+            for seed, (stop, labels, at) in enumerate([(1, 10, 0.7), (3, 30, 0.9),
+                                                       (None, None, None)])]
+    [entry] = summarize_stopping(rows, 'accuracy')
+    assert entry['runs'] == 3 and entry['stopped'] == 2
+    assert entry['stop_labels'] == (20.0, 10.0)
+    assert entry['lost'] == pytest.approx((0.1, 0.1))
+    table = format_stopping_summary([entry, {**entry, 'criterion': 'd', 'stopped': 0,
+                                             'stop_labels': None}], 'accuracy')
+    assert '| c | s | 2/3 | 20.0 ± 10.0 | 0.8000 ± 0.1000 | 0.1000 ± 0.1000 |' in table
+    assert '| d | s | 0/3 | never | – | – |' in table
+
+
+def test_console_script_with_stopping(tiny_files, tmp_path):
+    train, test = tiny_files
+    args = ['experiment', '--data', str(train), '--test', str(test), '--seeds', '1',
+            '--initial', '6', '--rounds', '2', '--query-size', '5', '--strategies', 'random',
+            '--quiet']
+    bad = run_cli(*args, '--stopping', 'nope', '--out', str(tmp_path / 'bad'))
+    assert_bad_input(bad, "unknown stopping criterion 'nope'", 'valid names: delta-f-score')
+    good = run_cli(*args, '--stopping', 'max-iterations,kappa-average', '--out',
+                   str(tmp_path / 'good'))
+    assert good.returncode == 0, good.stderr
+    assert '| max-iterations | random | 1/1 | 16.0 ± 0.0 |' in good.stdout
+    assert len(_read(tmp_path / 'good' / STOPPING_CSV)) == 2
