@@ -1,0 +1,76 @@
+"""Behaviour without torch and transformers, checked in a subprocess that hides them.
+
+CI installs every extra, so these checks simulate an installation without them: the
+subprocess makes ``importlib.util.find_spec`` report them as absent and blocks their import.
+"""
+import subprocess
+import sys
+import textwrap
+
+_HIDE = textwrap.dedent('''
+    import importlib.util, sys
+    _HIDDEN = ('torch', 'transformers', 'setfit', 'sentence_transformers')
+    _find_spec = importlib.util.find_spec
+    def _fake_find_spec(name, package=None):
+        return None if name.split('.')[0] in _HIDDEN else _find_spec(name, package)
+    importlib.util.find_spec = _fake_find_spec
+    class _Block:
+        def find_spec(self, name, path=None, target=None):
+            if name.split('.')[0] in _HIDDEN:
+                raise ModuleNotFoundError(f'No module named {name!r}', name=name)
+            return None
+    sys.meta_path.insert(0, _Block())
+''')
+
+
+def _run(code):
+    result = subprocess.run([sys.executable, '-c', _HIDE + textwrap.dedent(code)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_packages_import_and_export_no_integration_names():
+    out = _run('''
+        import small_text, small_text.integrations.pytorch as pt
+        import small_text.integrations.transformers as tr
+        print(pt.__all__, tr.__all__, small_text.is_pytorch_available(),
+              'KimCNNClassifier' in small_text.__all__)
+    ''')
+    assert out.split('\n')[0] == ("[] ['ModelLoadingStrategy', 'get_default_model_loading_strategy']"
+                                  " False False")
+
+
+def test_integration_names_raise_an_error_naming_the_extra():
+    out = _run('''
+        import small_text
+        from small_text.exceptions import MissingOptionalDependencyError
+        for name in ['KimCNNClassifier', 'TransformerBasedClassification']:
+            try:
+                getattr(small_text, name)
+            except ImportError as e:
+                assert isinstance(e, MissingOptionalDependencyError)
+                print(e)
+        try:
+            from small_text import KimCNNClassifierFactory
+        except ImportError as e:
+            print(e)
+    ''')
+    lines = out.splitlines()
+    assert 'small-text[pytorch]' in lines[0] and 'KimCNNClassifier' in lines[0]
+    assert 'small-text[transformers]' in lines[1]
+    assert 'small-text[pytorch]' in lines[2]
+
+
+def test_deep_imports_raise_pytorch_not_found_error():
+    out = _run('''
+        from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+        for module in ['small_text.integrations.pytorch.classifiers.kimcnn',
+                       'small_text.integrations.pytorch.query_strategies.strategies',
+                       'small_text.integrations.transformers.classifiers.classification']:
+            try:
+                __import__(module)
+            except PytorchNotFoundError:
+                print('ok')
+    ''')
+    assert out.split() == ['ok', 'ok', 'ok']
