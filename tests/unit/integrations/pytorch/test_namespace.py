@@ -11,21 +11,21 @@ import small_text.integrations.pytorch as pytorch_integration  # noqa: E402
 from small_text.classifiers.factories import AbstractClassifierFactory  # noqa: E402
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError  # noqa: E402
 
-IMPLEMENTED = ['AMPArguments', 'PytorchModelSelectionMixin', 'PytorchClassifier',
-               'AbstractClassifierFactory', 'KimCNNClassifierFactory', 'KimCNN',
-               'kimcnn_collate_fn', 'KimCNNEmbeddingMixin', 'KimCNNClassifier',
-               'PytorchNotFoundError', 'PytorchDataset', 'PytorchDatasetView',
-               'PytorchTextClassificationDataset', 'PytorchTextClassificationDatasetView']
+SPEC_ALL = ['AMPArguments', 'PytorchModelSelectionMixin', 'PytorchClassifier',
+            'AbstractClassifierFactory', 'KimCNNClassifierFactory', 'KimCNN', 'kimcnn_collate_fn',
+            'KimCNNEmbeddingMixin', 'KimCNNClassifier', 'DiscriminativeRepresentationLearning',
+            'ExpectedGradientLength', 'ExpectedGradientLengthLayer',
+            'ExpectedGradientLengthMaxWord', 'PytorchNotFoundError', 'PytorchDataset',
+            'PytorchDatasetView', 'PytorchTextClassificationDataset',
+            'PytorchTextClassificationDatasetView']
+"""Spec group 10, in order."""
 
 
-def test_all_lists_the_implemented_names_in_spec_order():
-    exported = [name for name in pytorch_integration.__all__ if name in IMPLEMENTED]
-    assert exported == IMPLEMENTED
-    assert set(pytorch_integration.__all__) <= set(IMPLEMENTED) | set(
-        pytorch_integration.INTEGRATION_NAMES)
+def test_all_lists_the_spec_names_in_spec_order():
+    assert pytorch_integration.__all__ == SPEC_ALL
 
 
-@pytest.mark.parametrize('name', IMPLEMENTED)
+@pytest.mark.parametrize('name', SPEC_ALL)
 def test_names_resolve_from_package_and_top_level(name):
     value = getattr(pytorch_integration, name)
     assert getattr(small_text, name) is value
@@ -40,15 +40,6 @@ def test_abstract_classifier_factory_is_the_core_class():
 def test_from_import_works():
     from small_text import KimCNNClassifier  # noqa: F401
     from small_text.integrations.pytorch import PytorchTextClassificationDataset  # noqa: F401
-
-
-@pytest.mark.parametrize('name', sorted(set(pytorch_integration.INTEGRATION_NAMES)
-                                        - set(IMPLEMENTED)))
-def test_names_not_implemented_yet_raise_attribute_error(name):
-    if name in pytorch_integration.__all__:
-        pytest.skip(f'{name} is implemented')
-    with pytest.raises(AttributeError, match=name):
-        getattr(pytorch_integration, name)
 
 
 def test_unknown_name_raises_attribute_error():
