@@ -508,10 +508,10 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         """
         args = self.transformer_model
         loading_args = _loading_arguments(args.model_loading_strategy)
-        config_name, config_cache_dir = _resolve_pretrained(args.config, loading_args,
-                                                            self.cache_dir, what='config')
         model_name, model_cache_dir = _resolve_pretrained(args.model, loading_args,
                                                           self.cache_dir, what='model')
+        config_name, config_cache_dir = _resolve_pretrained(args.config, loading_args,
+                                                            self.cache_dir, what='config')
         model_kwargs = dict(args.model_kwargs)
         if 'dtype' not in model_kwargs and 'torch_dtype' not in model_kwargs:
             model_kwargs['dtype'] = torch.float32

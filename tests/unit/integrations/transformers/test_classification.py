@@ -173,7 +173,7 @@ def test_tokenizer_is_loaded_lazily(tiny_bert, monkeypatch):
 def test_missing_model_folder_fails_at_once_and_names_the_path(tmp_path, no_network):
     missing = str(tmp_path / 'no-such-model')
     clf = _classifier(missing)
-    with pytest.raises(FileNotFoundError, match='no-such-model') as info:
+    with pytest.raises(FileNotFoundError, match="the model '.*no-such-model'") as info:
         clf.initialize()
     assert 'save_pretrained()' in str(info.value)
 
