@@ -16,12 +16,17 @@ except ImportError as e:
     raise PytorchNotFoundError() from e
 
 from small_text.base import LABEL_UNLABELED
-from small_text.data.datasets import check_size, check_target_labels, get_updated_target_labels
-from small_text.integrations.pytorch.datasets import PytorchDataset, PytorchDatasetView
-from small_text.utils.labels import csr_to_list, list_to_csr
+from small_text.data.datasets import check_size
+from small_text.integrations.pytorch.datasets import (
+    PytorchDataset,
+    PytorchDatasetView,
+    _TupleDatasetMixin,
+    _describe,
+)
+from small_text.utils.labels import csr_to_list
 
 
-class TransformersDataset(PytorchDataset):
+class TransformersDataset(_TupleDatasetMixin, PytorchDataset):
     """A dataset of tokenized texts (token ids and attention masks) and labels.
 
     Parameters
@@ -58,17 +63,7 @@ class TransformersDataset(PytorchDataset):
     NO_LABEL = LABEL_UNLABELED
 
     def __init__(self, data, multi_label=False, target_labels=None):
-        self._data = _check_data(data)
-        self.multi_label = multi_label
-        check_target_labels(target_labels)
-        if target_labels is None:
-            self.track_target_labels = True
-            labels = self._flattened_labels()
-            self._target_labels = (np.arange(labels.max() + 1) if labels.shape[0] > 0
-                                   else np.array([0]))
-        else:
-            self.track_target_labels = False
-            self._target_labels = np.asarray(target_labels)
+        self._init_data(data, multi_label, target_labels)
 
     @classmethod
     def from_arrays(cls, texts, y, tokenizer, target_labels=None, max_length=512):
@@ -121,105 +116,6 @@ class TransformersDataset(PytorchDataset):
                                             encodings['attention_mask'], labels)]
         return cls(data, multi_label=multi_label, target_labels=target_labels)
 
-    @property
-    def data(self):
-        """The underlying list of tuples."""
-        return self._data
-
-    @property
-    def x(self):
-        """A list of the token-id tensors. The setter replaces them position-wise and keeps
-        the attention masks, so each new tensor must have the shape of its mask."""
-        return [item[self.INDEX_TEXT] for item in self._data]
-
-    @x.setter
-    def x(self, x):
-        x = list(x)
-        check_size(len(self._data), len(x))
-        self._data = _check_data([(tensor,) + tuple(item[self.INDEX_MASK:])
-                                  for tensor, item in zip(x, self._data)])
-
-    @property
-    def y(self):
-        """The labels.
-
-        Single-label: an int64 array of shape (N,), where unlabeled items are -1.
-        Multi-label: an int64 csr indicator matrix of shape (N, K) with
-        ``K = max(max(target_labels), max label) + 1``.
-        """
-        if self.multi_label:
-            labels = self._flattened_labels()
-            num_columns = int(max(np.max(self._target_labels),
-                                  labels.max() if labels.shape[0] > 0 else -1)) + 1
-            return list_to_csr(self._label_lists(), shape=(len(self._data), num_columns))
-        return np.fromiter((self.NO_LABEL if item[self.INDEX_LABEL] is None
-                            else item[self.INDEX_LABEL] for item in self._data),
-                           dtype=np.int64, count=len(self._data))
-
-    @y.setter
-    def y(self, y):
-        self._check_new_labels(y)
-        if self.track_target_labels:
-            new_target_labels = get_updated_target_labels(self.multi_label, y,
-                                                          self._target_labels)
-        if self.multi_label:
-            labels = [np.asarray(row, dtype=np.int64) for row in csr_to_list(y)]
-        else:
-            labels = np.asarray(y).tolist()
-        self._data = [item[:self.INDEX_LABEL] + (label,) + tuple(item[self.INDEX_LABEL + 1:])
-                      for item, label in zip(self._data, labels)]
-        if self.track_target_labels:
-            self._target_labels = new_target_labels
-
-    def _check_new_labels(self, y):
-        if self.multi_label and not isinstance(y, csr_matrix):
-            raise ValueError(f'This dataset is multi-label: y must be a csr_matrix, got '
-                             f'{type(y).__name__}.')
-        if not self.multi_label and (not isinstance(y, np.ndarray) or y.ndim != 1
-                                     or not np.issubdtype(y.dtype, np.integer)):
-            raise ValueError('This dataset is single-label: y must be a 1-d integer ndarray.')
-        check_size(len(self._data), y.shape[0])
-        if not self.track_target_labels:
-            labels = y.indices if self.multi_label else y[y > self.NO_LABEL]
-            if labels.shape[0] > 0 and labels.max() > np.max(self._target_labels):
-                raise ValueError(f'Error while assigning new labels to dataset: Encountered '
-                                 f'label with id {labels.max()} which is outside of the '
-                                 f'configured set of target labels (largest id: '
-                                 f'{np.max(self._target_labels)}) [track_target_labels=False]')
-
-    @property
-    def is_multi_label(self):
-        return self.multi_label
-
-    @property
-    def target_labels(self):
-        """The int ndarray of possible label ids."""
-        return self._target_labels
-
-    @target_labels.setter
-    def target_labels(self, target_labels):
-        target_labels = np.asarray(target_labels)
-        missing = np.setdiff1d(np.unique(self._flattened_labels()), target_labels)
-        if missing.shape[0] > 0:
-            raise ValueError(f'Cannot remove existing labels from target_labels as long as they '
-                             f'still exists in the data (missing: {missing.tolist()}). Create a '
-                             f'new dataset instead.')
-        self._target_labels = target_labels
-
-    def _label_lists(self):
-        """The label ids of every item (multi-label only); None counts as empty."""
-        return [[] if item[self.INDEX_LABEL] is None else item[self.INDEX_LABEL]
-                for item in self._data]
-
-    def _flattened_labels(self):
-        """All label ids of the data as an int64 array, unlabeled entries excluded."""
-        if self.multi_label:
-            label_lists = self._label_lists()
-            return np.fromiter((label for labels in label_lists for label in labels),
-                               dtype=np.int64, count=sum(len(labels) for labels in label_lists))
-        y = self.y
-        return y[y > self.NO_LABEL]
-
     def clone(self):
         """Return a deep copy: copied tensors and labels, the same ``multi_label``, a copy of
         the target labels and the same ``track_target_labels``."""
@@ -227,23 +123,8 @@ class TransformersDataset(PytorchDataset):
                             self._target_labels, self.track_target_labels)
 
     def to(self, other, non_blocking=False, copy=False):
-        """Apply :meth:`torch.Tensor.to` to every token-id and attention-mask tensor.
-
-        Parameters
-        ----------
-        other : str or torch.device or torch.dtype or torch.Tensor
-            The first argument of :meth:`torch.Tensor.to`.
-        non_blocking : bool, default=False
-            Passed to :meth:`torch.Tensor.to`.
-        copy : bool, default=False
-            If True, return a new dataset (with copied tensors and labels and the same
-            ``multi_label``) and leave this one unchanged; otherwise move the tensors of this
-            dataset and return it.
-
-        Returns
-        -------
-        dataset : TransformersDataset
-        """
+        """Apply :meth:`torch.Tensor.to` to every token-id and attention-mask tensor; see
+        :meth:`PytorchDataset.to`."""
         def move(item):
             ids, mask = (tensor.to(other, non_blocking=non_blocking, copy=copy)
                          for tensor in item[:self.INDEX_LABEL])
@@ -257,14 +138,16 @@ class TransformersDataset(PytorchDataset):
         self._data = data
         return self
 
+    @staticmethod
+    def _checked_data(data):
+        return _check_data(data)
+
+    @staticmethod
+    def _multi_labels(y):
+        return [np.asarray(row, dtype=np.int64) for row in csr_to_list(y)]
+
     def __getitem__(self, item):
         return TransformersDatasetView(self, item)
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self):
-        return len(self._data)
 
 
 class TransformersDatasetView(PytorchDatasetView):
@@ -330,9 +213,3 @@ def _check_data(data):
             raise ValueError(f'Item #{position}: input_ids and attention_mask must have the '
                              f'same shape, got {tuple(ids.shape)} and {tuple(mask.shape)}.')
     return data
-
-
-def _describe(value):
-    if isinstance(value, torch.Tensor):
-        return f'a tensor of shape {tuple(value.shape)} and dtype {value.dtype}'
-    return f'an object of type {type(value).__name__}'

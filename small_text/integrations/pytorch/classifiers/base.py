@@ -1,5 +1,6 @@
 """Base classes of the PyTorch classifiers: mixed precision, prediction, losses, training
 defaults and model selection."""
+import datetime
 import math
 import warnings
 from abc import abstractmethod
@@ -18,6 +19,7 @@ except ImportError as e:
 
 from small_text.base import LABEL_UNLABELED
 from small_text.classifiers.classification import Classifier
+from small_text.data.splits import get_splits
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
 from small_text.integrations.pytorch.utils.data import get_class_weights
 from small_text.integrations.pytorch.utils.loss import _LossAdapter2DTo1D
@@ -30,7 +32,12 @@ from small_text.training.early_stopping import (
 )
 from small_text.training.metrics import Metric
 from small_text.training.model_selection import ModelSelectionManager, NoopModelSelection
-from small_text.utils.classification import empty_result, prediction_result
+from small_text.utils.classification import (
+    _check_classifier_dataset_consistency,
+    prediction_result,
+)
+from small_text.utils.data import check_training_data
+from small_text.utils.datetime import format_timedelta
 
 _AMP_DTYPES = (torch.float16, torch.bfloat16)
 
@@ -186,6 +193,9 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
     model : torch.nn.Module or None
         The model, None before it is initialised.
     """
+
+    _DATASET_TYPES = ()
+    """The dataset classes a subclass accepts: its dataset class first, then its view."""
 
     def __init__(self, multi_label=False, device=None, mini_batch_size=32, amp_args=None):
         self.multi_label = multi_label
@@ -359,6 +369,147 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         else:
             labels = torch.from_numpy(dataset.y).long()
         return labels.to(self.device)
+
+    def _check_dataset_type(self, dataset, name):
+        """Raise a TypeError unless ``dataset`` is of one of ``self._DATASET_TYPES`` (the
+        classifier's dataset class first, then its view class)."""
+        if not isinstance(dataset, self._DATASET_TYPES):
+            raise TypeError(f'{name} must be a {self._DATASET_TYPES[0].__name__} (or a view of '
+                            f'one), got {type(dataset).__name__}.')
+
+    def _check_fit_arguments(self, train_set, validation_set, weights, optimizer, scheduler):
+        """Validate the arguments of ``fit``: dataset types, consistency with the classifier,
+        labels, weights and the optimizer/scheduler combination."""
+        self._check_dataset_type(train_set, 'train_set')
+        if validation_set is not None:
+            self._check_dataset_type(validation_set, 'validation_set')
+        _check_classifier_dataset_consistency(self, train_set, dataset_name_in_error='training')
+        _check_classifier_dataset_consistency(self, validation_set,
+                                              dataset_name_in_error='validation')
+        check_training_data(train_set, validation_set, weights=weights)
+        for dataset in (train_set, validation_set):
+            if dataset is not None:
+                self._check_label_range(dataset)
+        self._check_optimizer_and_scheduler(optimizer, scheduler)
+
+    def _prepare_fit(self, train_set, validation_set, weights, early_stopping, model_selection,
+                     optimizer, scheduler, validations_per_epoch=1):
+        """The steps of ``fit`` before training: check the arguments, split off the
+        validation set, resolve the handlers, set ``class_weights_`` and ``criterion`` and
+        make sure the model exists on the device.
+
+        Returns
+        -------
+        (sub_train, sub_valid, sub_weights, early_stopping, model_selection, optimizer,
+        scheduler), where ``optimizer`` and ``scheduler`` fall back to the classifier's own.
+        """
+        optimizer = self.optimizer if optimizer is None else optimizer
+        scheduler = self.scheduler if scheduler is None else scheduler
+        self._check_fit_arguments(train_set, validation_set, weights, optimizer, scheduler)
+
+        splits = get_splits(train_set, validation_set, weights=weights,
+                            multi_label=self.multi_label,
+                            validation_set_size=self.validation_set_size)
+        sub_train, sub_valid = splits[0], splits[1]
+        sub_weights = splits[2] if weights is not None else None
+        if len(sub_train) == 0 or len(sub_valid) == 0:
+            raise ValueError(f'The training set of {len(train_set)} items is too small to split '
+                             f'off a validation set of fraction {self.validation_set_size}: '
+                             f'pass more data or a validation_set.')
+
+        early_stopping = self._resolve_early_stopping(early_stopping, validations_per_epoch)
+        model_selection = self._resolve_model_selection(model_selection)
+        self.class_weights_ = self.initialize_class_weights(sub_train)
+        self.criterion = self._build_criterion(self.class_weights_)
+
+        if self.model is None:
+            self.initialize()
+        self.model.to(self.device)
+        return (sub_train, sub_valid, sub_weights, early_stopping, model_selection, optimizer,
+                scheduler)
+
+    def _weights_tensor(self, weights, num_samples):
+        """The sample weights as a float tensor on the device (all ones for None)."""
+        weights = (torch.ones(num_samples) if weights is None
+                   else torch.as_tensor(np.asarray(weights), dtype=torch.float32))
+        return weights.to(self.device)
+
+    @staticmethod
+    def _optimizer_step(optimizer, scheduler, scaler, parameters, max_grad_norm):
+        """Unscale and clip the gradients of ``parameters`` to ``max_grad_norm``, then step
+        the optimizer (through the grad scaler) and the scheduler."""
+        scaler.unscale_(optimizer)
+        nn.utils.clip_grad_norm_(parameters, max_grad_norm)
+        scaler.step(optimizer)
+        scaler.update()
+        scheduler.step()
+
+    @staticmethod
+    def _epoch_summary(epoch, start_time, num_samples, train_loss, train_acc, val_loss,
+                       val_acc):
+        """The log message on a finished epoch (``epoch`` counted from 0)."""
+        elapsed = format_timedelta(datetime.datetime.now() - start_time)
+        return (f'Epoch: {epoch + 1} | {elapsed}\n'
+                f'\tTrain Set Size: {num_samples}\n'
+                f'\tLoss: {train_loss:.4f} (train)\t|\tAcc: {train_acc * 100:.1f}% '
+                f'(train)\n'
+                f'\tLoss: {val_loss:.4f} (valid)\t|\tAcc: {val_acc * 100:.1f}% '
+                f'(valid)')
+
+    def validate(self, validation_set):
+        """Obtain validation scores (loss, accuracy) for the given validation set.
+
+        Parameters
+        ----------
+        validation_set : Dataset
+            Validation set (labeled), of the dataset type the classifier trains on.
+
+        Returns
+        -------
+        validation_loss : float
+            Validation loss: as in the reference, the sum over batches of ``mini_batch_size``
+            (in the order of the set) of the batch-mean loss, divided by the set size.
+        validation_acc : float
+            Validation accuracy in [0, 1] (multi-label: the mean fraction of correctly
+            predicted label positions).
+
+        Raises
+        ------
+        ValueError
+            If the classifier has not been fitted or ``validation_set`` is empty.
+
+        Notes
+        -----
+        Runs in eval and inference mode, under autocast, over the batches of
+        ``_sorted_inference_batches``; the model stays in eval mode.
+        """
+        self._check_fitted()
+        self._check_dataset_type(validation_set, 'validation_set')
+        num_samples = len(validation_set)
+        if num_samples == 0:
+            raise ValueError('validation_set must not be empty.')
+        if self.criterion is None:
+            self.criterion = self._build_criterion(self.class_weights_)
+        labels = self._labels_tensor(validation_set)
+        targets = self._loss_targets(labels)
+        order, _ = self._sorted_inference_batches(validation_set)
+        order = torch.from_numpy(order).to(self.device)
+
+        def batch_scores(batch_slice, model_inputs):
+            indices = order[batch_slice]
+            logits = self._logits(model_inputs).float()
+            losses = self.criterion(logits, targets[indices])
+            return torch.stack([losses, self._correct_per_sample(logits, labels[indices])], 1)
+
+        self.model.eval()
+        with inference_mode(), self._autocast():
+            scores = self._collect_in_input_order(validation_set, batch_scores)
+        sequential_batch_sizes = np.minimum(
+            self.mini_batch_size,
+            num_samples - (np.arange(num_samples) // self.mini_batch_size)
+            * self.mini_batch_size)
+        loss = float(np.sum(scores[:, 0] / sequential_batch_sizes) / num_samples)
+        return loss, float(scores[:, 1].sum() / num_samples)
 
     def initialize_class_weights(self, sub_train):
         """Return the class weights for the loss, as configured by ``class_weight``.

@@ -11,14 +11,12 @@ from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 try:
     import torch
     import torch.nn.functional as F
-    from torch import nn
     from torch.func import functional_call, grad, vmap
     from torch.nn.utils.rnn import pad_sequence
 except ImportError as e:
     raise PytorchNotFoundError() from e
 
 from small_text.classifiers.classification import EmbeddingMixin
-from small_text.data.splits import get_splits
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier
 from small_text.integrations.pytorch.datasets import (
     PytorchTextClassificationDataset,
@@ -26,14 +24,9 @@ from small_text.integrations.pytorch.datasets import (
 )
 from small_text.integrations.pytorch.models.kimcnn import KimCNN
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
-from small_text.integrations.pytorch.utils.misc import _compile_if_possible
-from small_text.utils.classification import (
-    _check_classifier_dataset_consistency,
-    _multi_label_list_to_multi_hot,
-)
+from small_text.integrations.pytorch.utils.misc import _compile_if_possible, _unwrap
+from small_text.utils.classification import _multi_label_list_to_multi_hot
 from small_text.utils.context import build_pbar_context
-from small_text.utils.data import check_training_data
-from small_text.utils.datetime import format_timedelta
 from small_text.utils.labels import csr_to_list
 from small_text.utils.logging import VERBOSITY_MORE_VERBOSE
 from small_text.utils.system import get_show_progress_bar_default
@@ -348,6 +341,8 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
     accumulated on the device, so no step waits for the host.
     """
 
+    _DATASET_TYPES = (PytorchTextClassificationDataset, PytorchTextClassificationDatasetView)
+
     def __init__(self, num_classes, multi_label=False, embedding_matrix=None, device=None,
                  num_epochs=10, mini_batch_size=25, lr=0.001, max_seq_len=60, out_channels=100,
                  filter_padding=0, dropout=0.5, validation_set_size=0.1, padding_idx=0,
@@ -449,30 +444,11 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
             weights are invalid, a scheduler is given without an optimizer, the train set is
             too small to split off a validation set, or a setting is invalid.
         """
-        optimizer = self.optimizer if optimizer is None else optimizer
-        scheduler = self.scheduler if scheduler is None else scheduler
-        self._check_fit_arguments(train_set, validation_set, weights, optimizer, scheduler)
-
-        splits = get_splits(train_set, validation_set, weights=weights,
-                            multi_label=self.multi_label,
-                            validation_set_size=self.validation_set_size)
-        sub_train, sub_valid = splits[0], splits[1]
-        sub_weights = splits[2] if weights is not None else None
-        if len(sub_train) == 0 or len(sub_valid) == 0:
-            raise ValueError(f'The training set of {len(train_set)} items is too small to split '
-                             f'off a validation set of fraction {self.validation_set_size}: '
-                             f'pass more data or a validation_set.')
-
-        early_stopping = self._resolve_early_stopping(early_stopping)
-        model_selection = self._resolve_model_selection(model_selection)
-        self.class_weights_ = self.initialize_class_weights(sub_train)
-        self.criterion = self._build_criterion(self.class_weights_)
+        (sub_train, sub_valid, sub_weights, early_stopping, model_selection, optimizer,
+         scheduler) = self._prepare_fit(train_set, validation_set, weights, early_stopping,
+                                        model_selection, optimizer, scheduler)
         self.enc_ = (MultiLabelBinarizer(classes=list(range(self.num_classes)))
                      .fit(csr_to_list(sub_train.y)) if self.multi_label else None)
-
-        if self.model is None:
-            self.initialize()
-        self.model.to(self.device)
         if optimizer is None:
             optimizer = torch.optim.Adadelta(
                 [parameter for parameter in self.model.parameters() if parameter.requires_grad],
@@ -488,17 +464,7 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         return self
 
     def _check_fit_arguments(self, train_set, validation_set, weights, optimizer, scheduler):
-        _check_dataset_type(train_set, 'train_set')
-        if validation_set is not None:
-            _check_dataset_type(validation_set, 'validation_set')
-        _check_classifier_dataset_consistency(self, train_set, dataset_name_in_error='training')
-        _check_classifier_dataset_consistency(self, validation_set,
-                                              dataset_name_in_error='validation')
-        check_training_data(train_set, validation_set, weights=weights)
-        for dataset in (train_set, validation_set):
-            if dataset is not None:
-                self._check_label_range(dataset)
-        self._check_optimizer_and_scheduler(optimizer, scheduler)
+        super()._check_fit_arguments(train_set, validation_set, weights, optimizer, scheduler)
         if not 0 <= 2 * self.filter_padding < self.max_seq_len:
             raise ValueError(f'filter_padding must satisfy 0 <= 2 * filter_padding < '
                              f'max_seq_len={self.max_seq_len}, got {self.filter_padding}.')
@@ -511,9 +477,7 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         tokens, widths = self._padded_tokens(sub_train)
         labels = self._labels_tensor(sub_train)
         targets = self._loss_targets(labels)
-        weights = (torch.ones(len(sub_train)) if weights is None
-                   else torch.as_tensor(np.asarray(weights), dtype=torch.float32))
-        weights = weights.to(self.device)
+        weights = self._weights_tensor(weights, len(sub_train))
         amp_args = self.amp_args
         scaler = self._grad_scaler(amp_args)
 
@@ -527,13 +491,8 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
             stop = early_stopping.check_early_stop(epoch + 1, measured_values)
             self._add_checkpoint(model_selection, f'{epoch}-0', optimizer, measured_values, stop)
             if self.verbosity >= VERBOSITY_MORE_VERBOSE:
-                elapsed = format_timedelta(datetime.datetime.now() - start_time)
-                logger.info(f'Epoch: {epoch + 1} | {elapsed}\n'
-                            f'\tTrain Set Size: {len(sub_train)}\n'
-                            f'\tLoss: {train_loss:.4f} (train)\t|\tAcc: {train_acc * 100:.1f}% '
-                            f'(train)\n'
-                            f'\tLoss: {val_loss:.4f} (valid)\t|\tAcc: {val_acc * 100:.1f}% '
-                            f'(valid)')
+                logger.info(self._epoch_summary(epoch, start_time, len(sub_train), train_loss,
+                                                train_acc, val_loss, val_acc))
             if stop:
                 break
 
@@ -556,69 +515,11 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
                 logits = self.model(tokens[indices, :width])
                 loss = self._weighted_loss(logits, targets[indices], weights[indices])
             scaler.scale(loss).backward()
-            scaler.unscale_(optimizer)
-            nn.utils.clip_grad_norm_(parameters, _GRADIENT_CLIP_NORM)
-            scaler.step(optimizer)
-            scaler.update()
-            scheduler.step()
+            self._optimizer_step(optimizer, scheduler, scaler, parameters, _GRADIENT_CLIP_NORM)
             loss_sum += loss.detach()
             correct_sum += self.sum_up_accuracy_(logits.detach(), labels[indices])
         train_loss, train_acc = (torch.stack([loss_sum, correct_sum]) / num_samples).tolist()
         return train_loss, train_acc
-
-    def validate(self, validation_set):
-        """Obtain validation scores (loss, accuracy) for the given validation set.
-
-        Parameters
-        ----------
-        validation_set : PytorchTextClassificationDataset
-            Validation set (labeled).
-
-        Returns
-        -------
-        validation_loss : float
-            Validation loss: as in the reference, the sum over batches of ``mini_batch_size``
-            (in the order of the set) of the batch-mean loss, divided by the set size.
-        validation_acc : float
-            Validation accuracy in [0, 1] (multi-label: the mean fraction of correctly
-            predicted label positions).
-
-        Raises
-        ------
-        ValueError
-            If the classifier has not been fitted or ``validation_set`` is empty.
-
-        Notes
-        -----
-        Runs in eval and inference mode, under autocast; the model stays in eval mode.
-        """
-        self._check_fitted()
-        _check_dataset_type(validation_set, 'validation_set')
-        num_samples = len(validation_set)
-        if num_samples == 0:
-            raise ValueError('validation_set must not be empty.')
-        if self.criterion is None:
-            self.criterion = self._build_criterion(self.class_weights_)
-        labels = self._labels_tensor(validation_set)
-        targets = self._loss_targets(labels)
-        order, _ = self._sorted_inference_batches(validation_set)
-        order = torch.from_numpy(order).to(self.device)
-
-        def batch_scores(batch_slice, model_inputs):
-            indices = order[batch_slice]
-            logits = self._logits(model_inputs).float()
-            losses = self.criterion(logits, targets[indices])
-            return torch.stack([losses, self._correct_per_sample(logits, labels[indices])], 1)
-
-        self.model.eval()
-        with inference_mode(), self._autocast():
-            scores = self._collect_in_input_order(validation_set, batch_scores)
-        sequential_batch_sizes = np.minimum(
-            self.mini_batch_size,
-            num_samples - (np.arange(num_samples) // self.mini_batch_size)
-            * self.mini_batch_size)
-        loss = float(np.sum(scores[:, 0] / sequential_batch_sizes) / num_samples)
-        return loss, float(scores[:, 1].sum() / num_samples)
 
     def _padded_tokens(self, dataset):
         """The padded token ids of ``dataset`` (on the device) and per item the narrowest
@@ -634,7 +535,7 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         return tokens.to(self.device), widths
 
     def _sorted_inference_batches(self, dataset):
-        _check_dataset_type(dataset, 'dataset')
+        self._check_dataset_type(dataset, 'dataset')
         tokens, widths = self._padded_tokens(dataset)
         order = np.argsort(widths, kind='stable')
         sorted_tokens = tokens[torch.from_numpy(order).to(self.device)]
@@ -668,15 +569,3 @@ def _bucketed_training_batches(widths, batch_size):
     bounds = list(zip((ends - [batch.shape[0] for batch in batches]).tolist(), ends.tolist()))
     batch_widths = [int(widths[batch].max()) for batch in batches]
     return np.concatenate(batches), bounds, batch_widths
-
-
-def _check_dataset_type(dataset, name):
-    if not isinstance(dataset, (PytorchTextClassificationDataset,
-                                PytorchTextClassificationDatasetView)):
-        raise TypeError(f'{name} must be a PytorchTextClassificationDataset (or a view of one), '
-                        f'got {type(dataset).__name__}.')
-
-
-def _unwrap(model):
-    """The original module of a model compiled with :func:`torch.compile`."""
-    return getattr(model, '_orig_mod', model)

@@ -61,3 +61,8 @@ def _assert_layer_exists(module, layer_name):
     if layer_name not in names:
         raise ValueError(f'Given layer "{layer_name}" does not exist in the model. '
                          f'Available layers: {names}.')
+
+
+def _unwrap(model):
+    """The original module of a model compiled with :func:`torch.compile`."""
+    return getattr(model, '_orig_mod', model)

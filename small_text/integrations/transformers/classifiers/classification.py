@@ -12,7 +12,6 @@ from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     import torch
-    from torch import nn
 except ImportError as e:
     raise PytorchNotFoundError() from e
 
@@ -23,12 +22,10 @@ except ImportError as e:
     raise PytorchNotFoundError('TransformerBasedClassification needs transformers: '
                                'pip install "small-text[transformers]"') from e
 
-from small_text.base import LABEL_UNLABELED
 from small_text.classifiers.classification import EmbeddingMixin
-from small_text.data.splits import get_splits
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
-from small_text.integrations.pytorch.utils.misc import _compile_if_possible
+from small_text.integrations.pytorch.utils.misc import _compile_if_possible, _unwrap
 from small_text.integrations.transformers.classifiers.base import (
     _check_model_loading_strategy,
     _loading_arguments,
@@ -50,13 +47,8 @@ from small_text.integrations.transformers.utils.classification import (
     _training_batches,
     _validation_points,
 )
-from small_text.utils.classification import (
-    _check_classifier_dataset_consistency,
-    _multi_label_list_to_multi_hot,
-)
+from small_text.utils.classification import _multi_label_list_to_multi_hot
 from small_text.utils.context import build_pbar_context
-from small_text.utils.data import check_training_data
-from small_text.utils.datetime import format_timedelta
 from small_text.utils.logging import VERBOSITY_MORE_VERBOSE
 from small_text.utils.system import get_show_progress_bar_default
 
@@ -430,6 +422,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     :class:`FileNotFoundError` at once.
     """
 
+    _DATASET_TYPES = (TransformersDataset, TransformersDatasetView)
+
     def __init__(self, transformer_model, num_classes, multi_label=False, num_epochs=10, lr=2e-5,
                  mini_batch_size=12, validation_set_size=0.1, validations_per_epoch=1,
                  fine_tuning_arguments=None, device=None, memory_fix=1, class_weight=None,
@@ -576,29 +570,10 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
             scheduler is given together with ``fine_tuning_arguments``, or the train set is
             too small to split off a validation set.
         """
-        optimizer = self.optimizer if optimizer is None else optimizer
-        scheduler = self.scheduler if scheduler is None else scheduler
-        self._check_fit_arguments(train_set, validation_set, weights, optimizer, scheduler)
-
-        splits = get_splits(train_set, validation_set, weights=weights,
-                            multi_label=self.multi_label,
-                            validation_set_size=self.validation_set_size)
-        sub_train, sub_valid = splits[0], splits[1]
-        sub_weights = splits[2] if weights is not None else None
-        if len(sub_train) == 0 or len(sub_valid) == 0:
-            raise ValueError(f'The training set of {len(train_set)} items is too small to split '
-                             f'off a validation set of fraction {self.validation_set_size}: '
-                             f'pass more data or a validation_set.')
-
-        early_stopping = self._resolve_early_stopping(early_stopping,
-                                                      self.validations_per_epoch)
-        model_selection = self._resolve_model_selection(model_selection)
-        self.class_weights_ = self.initialize_class_weights(sub_train)
-        self.criterion = self._build_criterion(self.class_weights_)
-
-        if self.model is None:
-            self.initialize()
-        self.model.to(self.device)
+        (sub_train, sub_valid, sub_weights, early_stopping, model_selection, optimizer,
+         scheduler) = self._prepare_fit(train_set, validation_set, weights, early_stopping,
+                                        model_selection, optimizer, scheduler,
+                                        self.validations_per_epoch)
         num_steps = self._num_training_steps(len(sub_train), self.mini_batch_size,
                                              self.num_epochs)
         layer_groups = None
@@ -638,28 +613,11 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         return groups
 
     def _check_fit_arguments(self, train_set, validation_set, weights, optimizer, scheduler):
-        _check_dataset_type(train_set, 'train_set')
-        if validation_set is not None:
-            _check_dataset_type(validation_set, 'validation_set')
-        _check_classifier_dataset_consistency(self, train_set, dataset_name_in_error='training')
-        _check_classifier_dataset_consistency(self, validation_set,
-                                              dataset_name_in_error='validation')
-        check_training_data(train_set, validation_set, weights=weights)
-        for dataset in (train_set, validation_set):
-            if dataset is not None:
-                self._check_label_range(dataset)
-        self._check_optimizer_and_scheduler(optimizer, scheduler)
+        super()._check_fit_arguments(train_set, validation_set, weights, optimizer, scheduler)
         if self.fine_tuning_arguments is not None and (optimizer is not None
                                                        or scheduler is not None):
             raise ValueError('fine_tuning_arguments configure their own optimizer and '
                              'schedule: do not pass an optimizer or a scheduler as well.')
-
-    def _check_label_range(self, dataset):
-        y = dataset.y
-        labels = y.indices if self.multi_label else y[y > LABEL_UNLABELED]
-        if labels.shape[0] > 0 and (labels.min() < 0 or labels.max() >= self.num_classes):
-            raise ValueError(f'Label ids must lie in [0, num_classes={self.num_classes}), got '
-                             f'ids from {labels.min()} to {labels.max()}.')
 
     def _train(self, sub_train, sub_valid, weights, early_stopping, model_selection, optimizer,
                scheduler, layer_groups):
@@ -669,9 +627,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         lengths = _sequence_lengths(ids)
         labels = self._labels_tensor(sub_train)
         targets = self._loss_targets(labels)
-        weights = (torch.ones(len(sub_train)) if weights is None
-                   else torch.as_tensor(np.asarray(weights), dtype=torch.float32))
-        weights = weights.to(self.device)
+        weights = self._weights_tensor(weights, len(sub_train))
         amp_args = self.amp_args
         scaler = self._grad_scaler(amp_args)
         validation_points = self._intra_epoch_validation_points(len(sub_train))
@@ -708,11 +664,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
                     loss_sum += loss.detach()
                     correct_sum += self._correct_per_sample(logits.detach(),
                                                             labels[indices]).sum()
-                scaler.unscale_(optimizer)
-                nn.utils.clip_grad_norm_(parameters, _GRADIENT_CLIP_NORM)
-                scaler.step(optimizer)
-                scaler.update()
-                scheduler.step()
+                self._optimizer_step(optimizer, scheduler, scaler, parameters,
+                                     _GRADIENT_CLIP_NORM)
 
                 if i + 1 in validation_points:
                     val_loss, val_acc = self.validate(sub_valid)
@@ -736,13 +689,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
             stop = early_stopping.check_early_stop(epoch + 1, values) or stop
             self._add_checkpoint(model_selection, f'{epoch}-b0', optimizer, values, stop)
             if self.verbosity >= VERBOSITY_MORE_VERBOSE:
-                elapsed = format_timedelta(datetime.datetime.now() - start_time)
-                logger.info(f'Epoch: {epoch + 1} | {elapsed}\n'
-                            f'\tTrain Set Size: {len(sub_train)}\n'
-                            f'\tLoss: {train_loss:.4f} (train)\t|\tAcc: {train_acc * 100:.1f}% '
-                            f'(train)\n'
-                            f'\tLoss: {val_loss:.4f} (valid)\t|\tAcc: {val_acc * 100:.1f}% '
-                            f'(valid)')
+                logger.info(self._epoch_summary(epoch, start_time, len(sub_train), train_loss,
+                                                train_acc, val_loss, val_acc))
             if stop:
                 break
 
@@ -756,69 +704,6 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
                           stacklevel=3)
         return _validation_points(num_batches, self.validations_per_epoch)
 
-    def validate(self, validation_set):
-        """Obtain validation scores (loss, accuracy) for the given validation set.
-
-        Parameters
-        ----------
-        validation_set : TransformersDataset
-            Validation set (labeled).
-
-        Returns
-        -------
-        validation_loss : float
-            Validation loss: as in the reference, the sum over batches of ``mini_batch_size``
-            (in the order of the set) of the batch-mean loss, divided by the set size.
-        validation_acc : float
-            Validation accuracy in [0, 1] (multi-label: the mean fraction of correctly
-            predicted label positions).
-
-        Raises
-        ------
-        ValueError
-            If the classifier has not been fitted or ``validation_set`` is empty.
-
-        Notes
-        -----
-        Runs in eval and inference mode, under autocast, over length-sorted batches; the model
-        stays in eval mode.
-        """
-        self._check_fitted()
-        _check_dataset_type(validation_set, 'validation_set')
-        num_samples = len(validation_set)
-        if num_samples == 0:
-            raise ValueError('validation_set must not be empty.')
-        if self.criterion is None:
-            self.criterion = self._build_criterion(self.class_weights_)
-        labels = self._labels_tensor(validation_set)
-        targets = self._loss_targets(labels)
-        order, _ = self._sorted_inference_batches(validation_set)
-        order = torch.from_numpy(order).to(self.device)
-
-        def batch_scores(batch_slice, model_inputs):
-            indices = order[batch_slice]
-            logits = self._logits(model_inputs).float()
-            losses = self.criterion(logits, targets[indices])
-            return torch.stack([losses, self._correct_per_sample(logits, labels[indices])], 1)
-
-        self.model.eval()
-        with inference_mode(), self._autocast():
-            scores = self._collect_in_input_order(validation_set, batch_scores)
-        sequential_batch_sizes = np.minimum(
-            self.mini_batch_size,
-            num_samples - (np.arange(num_samples) // self.mini_batch_size)
-            * self.mini_batch_size)
-        loss = float(np.sum(scores[:, 0] / sequential_batch_sizes) / num_samples)
-        return loss, float(scores[:, 1].sum() / num_samples)
-
-    def _labels_tensor(self, dataset):
-        """Class ids (long, (N,)) or multi-hot targets (float, (N, C)) on the device."""
-        if self.multi_label:
-            labels = torch.from_numpy(dataset.y[:, :self.num_classes].toarray()).float()
-        else:
-            labels = torch.from_numpy(dataset.y).long()
-        return labels.to(self.device)
-
     def _pad_token_id(self):
         pad_token_id = getattr(_unwrap(self.model).config, 'pad_token_id', None)
         return 0 if pad_token_id is None else pad_token_id
@@ -831,7 +716,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         return input_ids.to(self.device), attention_mask.to(self.device)
 
     def _sorted_inference_batches(self, dataset):
-        _check_dataset_type(dataset, 'dataset')
+        self._check_dataset_type(dataset, 'dataset')
         data = dataset.data
         ids = [item[TransformersDataset.INDEX_TEXT] for item in data]
         masks = [item[TransformersDataset.INDEX_MASK] for item in data]
@@ -883,14 +768,3 @@ def _quiet_transformers():
         transformers_logging.set_verbosity(verbosity)
         if progress_bars:
             transformers_logging.enable_progress_bar()
-
-
-def _check_dataset_type(dataset, name):
-    if not isinstance(dataset, (TransformersDataset, TransformersDatasetView)):
-        raise TypeError(f'{name} must be a TransformersDataset (or a view of one), got '
-                        f'{type(dataset).__name__}.')
-
-
-def _unwrap(model):
-    """The original module of a model compiled with :func:`torch.compile`."""
-    return getattr(model, '_orig_mod', model)

@@ -13,7 +13,46 @@ from small_text.integrations.transformers.classifiers.classification import (
 from small_text.integrations.transformers.classifiers.setfit import SetFitClassification
 
 
-class TransformerBasedClassificationFactory(AbstractClassifierFactory):
+class _PretrainedModelClassifierFactory(AbstractClassifierFactory):
+    """Base of the factories whose classifiers take model arguments and ``num_classes``.
+
+    Subclasses set ``_CLASSIFIER`` (the classifier class) and ``_MODEL_ARGS_NAME`` (the
+    attribute that holds the model arguments, named as the constructor parameter).
+    """
+
+    _CLASSIFIER = None
+    _MODEL_ARGS_NAME = None
+
+    def __init__(self, model_args, num_classes, classification_kwargs):
+        setattr(self, self._MODEL_ARGS_NAME, model_args)
+        self.num_classes = num_classes
+        self.classification_kwargs = dict(classification_kwargs)
+
+    def new(self):
+        """Create a new classifier of type ``_CLASSIFIER``.
+
+        Returns
+        -------
+        classifier : TransformerBasedClassification or SetFitClassification
+            A new classifier, initialized with the model arguments, ``num_classes`` and the
+            keyword args ``classification_kwargs``.
+
+        Raises
+        ------
+        MissingOptionalDependencyError
+            If the classifier needs an optional dependency that is not installed (setfit for
+            SetFitClassification).
+        """
+        return self._CLASSIFIER(getattr(self, self._MODEL_ARGS_NAME), self.num_classes,
+                                **self.classification_kwargs)
+
+    def __str__(self):
+        return (f'{type(self).__name__}({self._MODEL_ARGS_NAME}='
+                f'{getattr(self, self._MODEL_ARGS_NAME)!r}, num_classes={self.num_classes}, '
+                f'classification_kwargs={self.classification_kwargs})')
+
+
+class TransformerBasedClassificationFactory(_PretrainedModelClassifierFactory):
     """Creates :class:`~small_text.integrations.transformers.classifiers.classification.
     TransformerBasedClassification` objects.
 
@@ -28,31 +67,15 @@ class TransformerBasedClassificationFactory(AbstractClassifierFactory):
         by the factory. A copy is stored.
     """
 
+    _CLASSIFIER = TransformerBasedClassification
+    _MODEL_ARGS_NAME = 'transformer_model_args'
+
     def __init__(self, transformer_model_args, num_classes,
-                 classification_kwargs={}):  # noqa: B006 (copied below)
-        self.transformer_model_args = transformer_model_args
-        self.num_classes = num_classes
-        self.classification_kwargs = dict(classification_kwargs)
-
-    def new(self):
-        """Create a new TransformerBasedClassification instance.
-
-        Returns
-        -------
-        classifier : TransformerBasedClassification
-            A new classifier, initialized with ``transformer_model_args``, ``num_classes`` and
-            the keyword args ``classification_kwargs``.
-        """
-        return TransformerBasedClassification(self.transformer_model_args, self.num_classes,
-                                              **self.classification_kwargs)
-
-    def __str__(self):
-        return (f'TransformerBasedClassificationFactory(transformer_model_args='
-                f'{self.transformer_model_args!r}, num_classes={self.num_classes}, '
-                f'classification_kwargs={self.classification_kwargs})')
+                 classification_kwargs={}):  # noqa: B006 (copied in the base class)
+        super().__init__(transformer_model_args, num_classes, classification_kwargs)
 
 
-class SetFitClassificationFactory(AbstractClassifierFactory):
+class SetFitClassificationFactory(_PretrainedModelClassifierFactory):
     """Creates :class:`~small_text.integrations.transformers.classifiers.setfit.
     SetFitClassification` objects.
 
@@ -67,30 +90,9 @@ class SetFitClassificationFactory(AbstractClassifierFactory):
         by the factory. A copy is stored.
     """
 
+    _CLASSIFIER = SetFitClassification
+    _MODEL_ARGS_NAME = 'setfit_model_args'
+
     def __init__(self, setfit_model_args, num_classes,
-                 classification_kwargs={}):  # noqa: B006 (copied below)
-        self.setfit_model_args = setfit_model_args
-        self.num_classes = num_classes
-        self.classification_kwargs = dict(classification_kwargs)
-
-    def new(self):
-        """Create a new SetFitClassification instance.
-
-        Returns
-        -------
-        classifier : SetFitClassification
-            A new classifier, initialized with ``setfit_model_args``, ``num_classes`` and the
-            keyword args ``classification_kwargs``.
-
-        Raises
-        ------
-        MissingOptionalDependencyError
-            If setfit is not installed.
-        """
-        return SetFitClassification(self.setfit_model_args, self.num_classes,
-                                    **self.classification_kwargs)
-
-    def __str__(self):
-        return (f'SetFitClassificationFactory(setfit_model_args={self.setfit_model_args!r}, '
-                f'num_classes={self.num_classes}, '
-                f'classification_kwargs={self.classification_kwargs})')
+                 classification_kwargs={}):  # noqa: B006 (copied in the base class)
+        super().__init__(setfit_model_args, num_classes, classification_kwargs)
