@@ -226,9 +226,15 @@ def _read_header(out):
     return previous
 
 
+_LATER_OPTION_DEFAULTS = {'model': None, 'embeddings': None, 'stopping': []}
+"""Options added after the first results format, with the value that a results.json
+written before them implies."""
+
+
 def _differences(previous, header):
     old, new = previous['config'], header['config']
-    keys = [key for key in new if key != 'out' and old.get(key) != new[key]]
+    keys = [key for key in new
+            if key != 'out' and old.get(key, _LATER_OPTION_DEFAULTS.get(key)) != new[key]]
     differences = [option_name(key) for key in keys]
     if previous['dataset'].get('files') != header['dataset']['files']:
         differences.append('the contents of the data files')

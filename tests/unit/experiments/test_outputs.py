@@ -75,6 +75,18 @@ def test_same_configuration_is_continued_without_resume_too(tmp_path):
     assert finished == {('a', 0)}
 
 
+def test_run_written_before_later_options_is_continued(tmp_path):
+    out = tmp_path / 'out'
+    _previous_run(out, [_row('a', 0, 0), _row('a', 0, 1)])  # its config lacks those keys
+    header = {**HEADER, 'config': {**HEADER['config'], 'model': None, 'embeddings': None,
+                                   'stopping': []}}
+    _, finished = open_results(out, header, COLUMNS, rounds=1, resume=True)
+    assert finished == {('a', 0)}
+    header['config']['stopping'] = ['kappa-average']
+    with pytest.raises(ExperimentError, match='differs in --stopping'):
+        open_results(out, header, COLUMNS, rounds=1, resume=True)
+
+
 def test_other_configuration_is_rejected_with_its_differences(tmp_path):
     out = tmp_path / 'out'
     _previous_run(out, [_row('a', 0, 0)])
