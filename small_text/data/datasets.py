@@ -435,15 +435,11 @@ class TextDataset(_LabeledDataset):
         return len(self._x)
 
 
-class _LabeledDatasetView(DatasetView):
-    """Behaviour shared by :class:`SklearnDatasetView` and :class:`TextDatasetView`.
-
-    ``selection`` may be an int, a slice, a list of ints or bools, an int ndarray or a boolean
-    ndarray mask; it is relative to the parent, so views nest.
-    """
-
-    _dataset_class = None
-    """The dataset class that :meth:`clone` returns."""
+class _SelectionView(DatasetView):
+    """A read-only view defined by a ``selection`` of its parent: stores the parent and the
+    selection, delegates ``is_multi_label`` and ``target_labels`` to the parent, and nests
+    (indexing a view returns a view of the same class on it). Shared by the views of the core
+    datasets and of the integrations."""
 
     def __init__(self, dataset, selection):
         self.obj_class = type(self)
@@ -454,6 +450,33 @@ class _LabeledDatasetView(DatasetView):
     def dataset(self):
         """The parent dataset or view."""
         return self._dataset
+
+    @property
+    def is_multi_label(self):
+        return self._dataset.is_multi_label
+
+    @property
+    def target_labels(self):
+        """The target labels of the parent."""
+        return self._dataset.target_labels
+
+    @target_labels.setter
+    def target_labels(self, target_labels):
+        raise UnsupportedOperationException('Cannot set target_labels on a DatasetView')
+
+    def __getitem__(self, item):
+        return self.obj_class(self, item)
+
+
+class _LabeledDatasetView(_SelectionView):
+    """Behaviour shared by :class:`SklearnDatasetView` and :class:`TextDatasetView`.
+
+    ``selection`` may be an int, a slice, a list of ints or bools, an int ndarray or a boolean
+    ndarray mask; it is relative to the parent, so views nest.
+    """
+
+    _dataset_class = None
+    """The dataset class that :meth:`clone` returns."""
 
     @property
     def x(self):
@@ -478,19 +501,6 @@ class _LabeledDatasetView(DatasetView):
     def y(self, y):
         raise UnsupportedOperationException('Cannot set y on a DatasetView')
 
-    @property
-    def is_multi_label(self):
-        return self._dataset.is_multi_label
-
-    @property
-    def target_labels(self):
-        """The target labels of the parent."""
-        return self._dataset.target_labels
-
-    @target_labels.setter
-    def target_labels(self, target_labels):
-        raise UnsupportedOperationException('Cannot set target_labels on a DatasetView')
-
     def _selected_positions(self, num_parent_samples):
         return np.atleast_1d(np.arange(num_parent_samples)[self.selection])
 
@@ -508,9 +518,6 @@ class _LabeledDatasetView(DatasetView):
         dataset_class = self._dataset_class
         return dataset_class(dataset_class._copy_x(self.x), self.y.copy(),
                              target_labels=target_labels)
-
-    def __getitem__(self, item):
-        return self.obj_class(self, item)
 
     def __len__(self):
         return self._selected_positions(len(self._dataset)).shape[0]

@@ -20,7 +20,7 @@ except ImportError as e:
 from small_text.base import LABEL_UNLABELED
 from small_text.data.datasets import (
     Dataset,
-    DatasetView,
+    _SelectionView,
     check_size,
     check_target_labels,
     get_updated_target_labels,
@@ -54,7 +54,7 @@ class PytorchDataset(Dataset):
         """
 
 
-class PytorchDatasetView(DatasetView):
+class PytorchDatasetView(_SelectionView):
     """A read-only view on a :class:`PytorchDataset` (or on another view of one).
 
     Parameters
@@ -72,16 +72,6 @@ class PytorchDatasetView(DatasetView):
     selection : object
         The given selection.
     """
-
-    def __init__(self, dataset, selection):
-        self.obj_class = type(self)
-        self._dataset = dataset
-        self.selection = selection
-
-    @property
-    def dataset(self):
-        """The parent dataset or view."""
-        return self._dataset
 
     def _positions(self):
         """The selected positions of the parent as a 1-d int array."""
@@ -111,22 +101,6 @@ class PytorchDatasetView(DatasetView):
     @y.setter
     def y(self, y):
         raise UnsupportedOperationException('Cannot set y on a DatasetView')
-
-    @property
-    def is_multi_label(self):
-        return self._dataset.is_multi_label
-
-    @property
-    def target_labels(self):
-        """The target labels of the parent."""
-        return self._dataset.target_labels
-
-    @target_labels.setter
-    def target_labels(self, target_labels):
-        raise UnsupportedOperationException('Cannot set target_labels on a DatasetView')
-
-    def __getitem__(self, item):
-        return self.obj_class(self, item)
 
     def __iter__(self):
         return iter(self.data)
