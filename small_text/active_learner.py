@@ -87,10 +87,10 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
         Labels aligned with ``indices_labeled``.
     """
 
-    def __init__(self, clf_factory, query_strategy, dataset, fit_kwargs=None, reuse_model=False,
-                 *, incremental_training=False):
+    def __init__(self, clf_factory, query_strategy, dataset,
+                 fit_kwargs={}, reuse_model=False, *, incremental_training=False):  # noqa: B006
         self.dataset = dataset
-        self.fit_kwargs = {} if fit_kwargs is None else dict(fit_kwargs)
+        self.fit_kwargs = dict(fit_kwargs)  # a copy: the default dict is shared
         self.reuse_model = reuse_model
         self.incremental_training = incremental_training
 
@@ -163,7 +163,7 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
             raise ValueError('Initialization failed: argument "clf_or_indices" must be of type '
                              'Classifier or ndarray')
 
-    def query(self, num_samples=10, representation=None, query_strategy_kwargs=None):
+    def query(self, num_samples=10, representation=None, query_strategy_kwargs={}):  # noqa: B006
         """Query the strategy for the next ``num_samples`` samples to label.
 
         Parameters
@@ -173,8 +173,8 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
         representation : np.ndarray or csr_matrix, default=None
             An alternative representation of the dataset (one row per sample) passed to the
             query strategy instead of the dataset.
-        query_strategy_kwargs : dict, default=None
-            Keyword arguments passed to the query strategy.
+        query_strategy_kwargs : dict, default={}
+            Keyword arguments passed to the query strategy (not modified).
 
         Returns
         -------
@@ -204,7 +204,7 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
         data = self.dataset if representation is None else representation
         self.indices_queried = self._query_strategy.query(
             self._clf, data, indices_unlabeled, self.indices_labeled, self.y, n=num_samples,
-            **(query_strategy_kwargs or {}))
+            **query_strategy_kwargs)
         return self.indices_queried
 
     def update(self, y, indices_validation=None):
