@@ -51,8 +51,8 @@ def test_csv_and_gzip_files_read_like_jsonl(tmp_path, suffix):
 
 
 def test_parquet_with_list_labels_is_multi_label(tmp_path):
-    pa = pytest.importorskip('pyarrow')
-    pq = pytest.importorskip('pyarrow.parquet')
+    pa = pytest.importorskip('pyarrow', reason='needs the parquet extra: pip install "small-text[parquet]"')
+    pq = pytest.importorskip('pyarrow.parquet', reason='needs the parquet extra: pip install "small-text[parquet]"')
     rows = make_rows(30, multi_label=True)
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / 'train.parquet')
     pq.write_table(pa.Table.from_pylist(make_rows(10, seed=1, multi_label=True)),
@@ -72,15 +72,15 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path, monkeypatch):
 
 
 def test_invalid_parquet_file(tmp_path):
-    pytest.importorskip('pyarrow.parquet')
+    pytest.importorskip('pyarrow.parquet', reason='needs the parquet extra: pip install "small-text[parquet]"')
     (tmp_path / 'train.parquet').write_bytes(b'not parquet')
     with pytest.raises(ExperimentError, match='is not a valid Parquet file'):
         read_table(tmp_path / 'train.parquet', 'text', 'label')
 
 
 def test_parquet_unknown_column(tmp_path):
-    pa = pytest.importorskip('pyarrow')
-    pq = pytest.importorskip('pyarrow.parquet')
+    pa = pytest.importorskip('pyarrow', reason='needs the parquet extra: pip install "small-text[parquet]"')
+    pq = pytest.importorskip('pyarrow.parquet', reason='needs the parquet extra: pip install "small-text[parquet]"')
     pq.write_table(pa.Table.from_pylist(make_rows(2)), tmp_path / 'train.parquet')
     with pytest.raises(ExperimentError, match="unknown column 'y'.*--label-column"):
         read_table(tmp_path / 'train.parquet', 'text', 'y')

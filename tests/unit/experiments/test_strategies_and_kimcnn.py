@@ -29,7 +29,7 @@ def _write_vectors(path, lines):
 @pytest.mark.parametrize('name', ['subsampling', 'anchor-subsampling', 'seals'])
 def test_wrapping_strategies_run(tiny_files, tmp_path, name):
     if STRATEGIES[name].missing_modules():
-        pytest.skip('needs hnswlib')
+        pytest.skip('needs the hnswlib extra: pip install "small-text[hnswlib]"')
     results = _run(tiny_files, tmp_path / 'out', strategies=name)
     assert [row['num_labels'] for row in results.rows] == [6, 11, 16]
 
@@ -66,7 +66,7 @@ def test_without_torch_torch_names_are_unknown_and_kimcnn_names_the_extra():
         ExperimentConfig(classifier='kimcnn')
 
 
-@pytest.mark.skipif(not HAS_TORCH, reason='needs torch')
+@pytest.mark.skipif(not HAS_TORCH, reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 def test_torch_strategy_needs_kimcnn():
     with pytest.raises(ExperimentError, match="'badge' works only with --classifier kimcnn, "
                                               "not 'svm'"):
@@ -103,7 +103,7 @@ def test_embedding_matrix(tmp_path):
         embedding_matrix(vocabulary, bad)
 
 
-@pytest.mark.skipif(not HAS_TORCH, reason='needs torch')
+@pytest.mark.skipif(not HAS_TORCH, reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 def test_kimcnn_learns_with_random_and_file_vectors(tiny_files, tmp_path):
     results = _run(tiny_files, tmp_path / 'random', classifier='kimcnn', strategies='random',
                    rounds=3, query_size=10)
@@ -114,14 +114,14 @@ def test_kimcnn_learns_with_random_and_file_vectors(tiny_files, tmp_path):
     assert len(results.rows) == 3
 
 
-@pytest.mark.skipif(not HAS_TORCH, reason='needs torch')
+@pytest.mark.skipif(not HAS_TORCH, reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 @pytest.mark.parametrize('name', ['bald', *TORCH_STRATEGIES])
 def test_kimcnn_strategies_run(tiny_files, tmp_path, name):
     results = _run(tiny_files, tmp_path / 'out', classifier='kimcnn', strategies=name)
     assert [row['num_labels'] for row in results.rows] == [6, 11, 16]
 
 
-@pytest.mark.skipif(not HAS_TORCH, reason='needs torch')
+@pytest.mark.skipif(not HAS_TORCH, reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 def test_console_script_kimcnn_with_malformed_embeddings(tiny_files, tmp_path):
     train, test = tiny_files
     bad = _write_vectors(tmp_path / 'bad.txt', ['2 3', 'ball 1 0'])

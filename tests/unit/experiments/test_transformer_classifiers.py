@@ -12,8 +12,8 @@ from ._helpers import TINY, run_cli
 @pytest.fixture(scope='module')
 def tiny_model(tmp_path_factory):
     """A tiny BERT saved with save_pretrained (see the transformers integration tests)."""
-    pytest.importorskip('torch')
-    pytest.importorskip('transformers')
+    pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+    pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
     from integrations.transformers._helpers import save_tiny_bert
     return save_tiny_bert(tmp_path_factory.mktemp('tiny-bert'))
 
@@ -69,7 +69,7 @@ def test_transformer_experiment(tiny_files, tmp_path, tiny_model):
 
 
 def test_setfit_experiment(tiny_files, tmp_path, tiny_model):
-    pytest.importorskip('setfit')
+    pytest.importorskip('setfit', reason='needs the setfit extra: pip install "small-text[setfit]"')
     train, test = tiny_files
     results = run_experiment(data=train, test=test, out=tmp_path / 'out', quiet=True,
                              classifier='setfit', model=tiny_model,

@@ -1,4 +1,5 @@
 import importlib.metadata
+import importlib.util
 
 import numpy as np
 import pytest
@@ -32,6 +33,10 @@ from ._embedding_fakes import (
 )
 
 KNN_FACTORY = VectorIndexFactory(KNNIndex)
+
+needs_hnswlib = pytest.mark.skipif(
+    importlib.util.find_spec('hnswlib') is None,
+    reason='SEALS needs the hnswlib extra: pip install "small-text[hnswlib]"')
 
 
 class SpyStrategy(QueryStrategy):
@@ -99,6 +104,7 @@ def _seals_brute_force(x, indices_unlabeled, indices_labeled, k):
     return np.unique(indices_unlabeled[nearest])
 
 
+@needs_hnswlib
 def test_seals_queries_the_base_strategy_on_the_candidate_set():
     x = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [20.0], [0.5], [10.5]])
     spy = SpyStrategy(RandomSampling())
@@ -110,10 +116,11 @@ def test_seals_queries_the_base_strategy_on_the_candidate_set():
     _check_query(result, [0, 1, 3, 4], 3)
 
 
+@needs_hnswlib
 @pytest.mark.parametrize('factory', [KNN_FACTORY, None])
 def test_seals_over_ten_rounds_of_active_learning(factory):
     if factory is None:
-        pytest.importorskip('hnswlib')
+        pytest.importorskip('hnswlib', reason='needs the hnswlib extra: pip install "small-text[hnswlib]"')
         factory = VectorIndexFactory(HNSWIndex)
     dataset = _clustered_dataset()
     spy = SpyStrategy(LeastConfidence())
@@ -137,6 +144,7 @@ def test_seals_over_ten_rounds_of_active_learning(factory):
         learner.update(dataset.y[result])
 
 
+@needs_hnswlib
 def test_seals_rebuilds_the_index_when_new_items_enter_the_pool():
     x = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [20.0], [0.5], [10.5]])
     spy = SpyStrategy(RandomSampling())
@@ -155,6 +163,7 @@ def test_seals_rebuilds_the_index_when_new_items_enter_the_pool():
     assert strategy.indices_unlabeled == {1, 2, 3, 4, 5, 7}
 
 
+@needs_hnswlib
 def test_seals_delegates_the_whole_pool_if_k_exceeds_it_or_nothing_is_labeled():
     x = np.random.RandomState(0).randn(10, 3)
     spy = SpyStrategy(RandomSampling())
@@ -169,6 +178,7 @@ def test_seals_delegates_the_whole_pool_if_k_exceeds_it_or_nothing_is_labeled():
     assert strategy.vector_index is None
 
 
+@needs_hnswlib
 def test_seals_multi_label():
     x = np.random.RandomState(0).randn(30, 3)
     spy = SpyStrategy(RandomSampling())
@@ -181,6 +191,7 @@ def test_seals_multi_label():
     _check_query(result, np.arange(27), 2)
 
 
+@needs_hnswlib
 def test_seals_nan_embeddings_raise():
     x = np.ones((10, 2))
     x[4, 1] = np.nan
@@ -200,6 +211,7 @@ def test_seals_requires_hnswlib_even_with_another_factory(monkeypatch):
         SEALS(RandomSampling(), vector_index_factory=KNN_FACTORY)
 
 
+@needs_hnswlib
 def test_seals_scores_come_from_the_base_strategy():
     x = np.random.RandomState(0).randn(20, 3)
 
@@ -218,6 +230,7 @@ def test_seals_scores_come_from_the_base_strategy():
                        np.zeros(5, dtype=int))
 
 
+@needs_hnswlib
 def test_seals_defaults_and_str():
     strategy = SEALS(RandomSampling())
     assert strategy.k == 100 and strategy.normalize is True and strategy.vector_index is None
@@ -305,7 +318,7 @@ def test_anchor_subsampling_over_ten_rounds_of_active_learning():
 
 
 def test_anchor_subsampling_with_hnsw_is_repeatable_under_a_fixed_seed():
-    pytest.importorskip('hnswlib')
+    pytest.importorskip('hnswlib', reason='needs the hnswlib extra: pip install "small-text[hnswlib]"')
     dataset = _clustered_dataset()
     queried = []
     for _ in range(2):
@@ -379,11 +392,22 @@ def test_anchor_subsampling_defaults_and_str():
                              'batch_size=32)')
 
 
-@pytest.mark.parametrize('strategy', [
-    SEALS(RandomSampling(), k=2, vector_index_factory=KNN_FACTORY),
-    AnchorSubsampling(RandomSampling(), subsample_size=2, vector_index_factory=KNN_FACTORY),
-])
-def test_n_larger_than_pool_raises(strategy):
+def _seals_with_knn():
+    pytest.importorskip('hnswlib', reason='SEALS needs the hnswlib extra: '
+                                          'pip install "small-text[hnswlib]"')
+    return SEALS(RandomSampling(), k=2, vector_index_factory=KNN_FACTORY)
+
+
+def _anchor_subsampling_with_knn():
+    return AnchorSubsampling(RandomSampling(), subsample_size=2,
+                             vector_index_factory=KNN_FACTORY)
+
+
+# factories, not instances: building SEALS needs hnswlib, which must not be required at
+# collection time
+@pytest.mark.parametrize('make_strategy', [_seals_with_knn, _anchor_subsampling_with_knn])
+def test_n_larger_than_pool_raises(make_strategy):
+    strategy = make_strategy()
     x = np.random.RandomState(0).randn(10, 3)
     with pytest.raises(PoolExhaustedException):
         strategy.query(FixedEmbeddingClassifier(x), position_dataset(10), np.arange(4),

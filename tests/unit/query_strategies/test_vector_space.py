@@ -125,7 +125,7 @@ def test_probcover_query_maps_subset_positions_and_skips_labeled():
 @pytest.mark.parametrize('factory', [VectorIndexFactory(KNNIndex), None])
 def test_probcover_query_is_deterministic_and_valid(factory):
     if factory is None:
-        pytest.importorskip('hnswlib')
+        pytest.importorskip('hnswlib', reason='needs the hnswlib extra: pip install "small-text[hnswlib]"')
         factory = VectorIndexFactory(HNSWIndex)
     embeddings = np.random.RandomState(0).randn(300, 8)
     strategy = ProbCover(vector_index_factory=factory, k=20, ball_radius=1.0)

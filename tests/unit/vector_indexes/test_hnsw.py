@@ -3,7 +3,7 @@ import pytest
 
 from small_text.vector_indexes import HNSWIndex
 
-hnswlib = pytest.importorskip('hnswlib')
+hnswlib = pytest.importorskip('hnswlib', reason='needs the hnswlib extra: pip install "small-text[hnswlib]"')
 
 VECTORS = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0], [6.0, 0.0], [10.0, 0.0]],
                    dtype=np.float32)

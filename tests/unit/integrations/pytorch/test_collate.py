@@ -1,7 +1,7 @@
 """Tests of kimcnn_collate_fn."""
 import pytest
 
-torch = pytest.importorskip('torch')
+torch = pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from small_text.integrations.pytorch.classifiers.kimcnn import kimcnn_collate_fn  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Tests of KimCNNClassifierFactory."""
 import pytest
 
-pytest.importorskip('torch')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from small_text.classifiers.factories import AbstractClassifierFactory  # noqa: E402
 from small_text.integrations.pytorch.classifiers import (  # noqa: E402

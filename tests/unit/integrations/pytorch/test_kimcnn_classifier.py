@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-torch = pytest.importorskip('torch')
+torch = pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from scipy.sparse import csr_matrix  # noqa: E402
 

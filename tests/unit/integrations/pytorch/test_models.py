@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-torch = pytest.importorskip('torch')
+torch = pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-pytest.importorskip('torch')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 import small_text  # noqa: E402
 import small_text.integrations.pytorch as pytorch_integration  # noqa: E402

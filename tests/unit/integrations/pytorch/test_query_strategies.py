@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-torch = pytest.importorskip('torch')
+torch = pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from torch import nn  # noqa: E402
 

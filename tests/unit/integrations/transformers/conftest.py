@@ -5,7 +5,7 @@ import pytest
 @pytest.fixture(scope='session')
 def tiny_bert(tmp_path_factory):
     """The folder of a tiny BERT model and tokenizer (see ``_helpers.save_tiny_bert``)."""
-    pytest.importorskip('transformers')
+    pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
     from ._helpers import save_tiny_bert
     return str(save_tiny_bert(tmp_path_factory.mktemp('tiny-bert')))
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-pytest.importorskip('torch')
-pytest.importorskip('transformers')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
 
 from small_text import PoolBasedActiveLearner, random_initialization_balanced  # noqa: E402
 from small_text.data import TextDataset  # noqa: E402
@@ -46,7 +46,7 @@ def test_transformer_based_classification_loop(tiny_bert, tiny_tokenizer):
 
 
 def test_setfit_classification_loop(tiny_bert, tmp_path):
-    pytest.importorskip('setfit')
+    pytest.importorskip('setfit', reason='needs the setfit extra: pip install "small-text[setfit]"')
     texts, y = make_texts(6)
     dataset = TextDataset.from_arrays(texts, y, target_labels=np.arange(3))
     args = SetFitModelArguments(tiny_bert, num_iterations=1, seed=0, show_progress_bar=False,

@@ -3,7 +3,7 @@ distribution of an unsorted loader, and the intra-epoch validation points."""
 import numpy as np
 import pytest
 
-pytest.importorskip('torch')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from small_text.integrations.transformers.utils.classification import (  # noqa: E402
     _inference_batches,

@@ -3,8 +3,8 @@ triangular schedule of ULMFiT (Howard & Ruder 2018)."""
 import numpy as np
 import pytest
 
-pytest.importorskip('torch')
-pytest.importorskip('transformers')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
 
 import torch  # noqa: E402
 

@@ -26,15 +26,15 @@ MODULES = {
 
 
 def test_all_lists_the_spec_names():
-    pytest.importorskip('torch')
-    pytest.importorskip('transformers')
+    pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+    pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
     assert integration.__all__ == EXPORTED
 
 
 @pytest.mark.parametrize('name, module', sorted(MODULES.items()))
 def test_names_come_from_their_modules_and_the_top_level(name, module):
-    pytest.importorskip('torch')
-    pytest.importorskip('transformers')
+    pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+    pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
     value = getattr(integration, name)
     assert value.__module__ == f'small_text.integrations.transformers.{module}'
     assert getattr(small_text, name) is value
@@ -58,8 +58,8 @@ def test_importing_small_text_imports_neither_torch_nor_transformers():
 
 
 def test_top_level_import_with_torch():
-    pytest.importorskip('torch')
-    pytest.importorskip('transformers')
+    pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+    pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
     result = _run('from small_text import TransformerBasedClassification, SetFitClassification\n'
                   'print(TransformerBasedClassification.__name__)')
     assert result.returncode == 0, result.stderr

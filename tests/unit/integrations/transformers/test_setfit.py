@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-pytest.importorskip('torch')
-pytest.importorskip('transformers')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
 
 from small_text import base  # noqa: E402
 from small_text.data import TextDataset  # noqa: E402
@@ -92,7 +92,7 @@ def test_factory_creates_new_classifiers():
 
 @pytest.fixture
 def setfit_args(tiny_bert, tmp_path):
-    pytest.importorskip('setfit')
+    pytest.importorskip('setfit', reason='needs the setfit extra: pip install "small-text[setfit]"')
     return SetFitModelArguments(tiny_bert, num_iterations=1, seed=0, show_progress_bar=False,
                                 output_dir=str(tmp_path / 'checkpoints'))
 
@@ -183,7 +183,7 @@ def test_fit_rejects_mismatched_data(setfit_args, text_dataset):
 
 
 def test_missing_model_fails_at_once(tmp_path):
-    pytest.importorskip('setfit')
+    pytest.importorskip('setfit', reason='needs the setfit extra: pip install "small-text[setfit]"')
     clf = SetFitClassification(SetFitModelArguments(str(tmp_path / 'missing-body')), 2)
     with pytest.raises(FileNotFoundError, match='missing-body'):
         clf.initialize()
