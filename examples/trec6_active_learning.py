@@ -4,12 +4,18 @@ TF-IDF features, ConfidenceEnhancedLinearSVC, 20 balanced initial labels, then 2
 queries (520 labels in the end). Prints the test accuracy after every round for each strategy
 and, with several seeds, the mean final accuracy.
 
-Run from the repository root (the data lies in ../shared/data/trec6)::
+By default it uses the copy of TREC-6 that ships inside small-text, so it runs anywhere
+small-text is installed::
 
     python examples/trec6_active_learning.py --seeds 0 1 2 3 4
+
+``--data FOLDER`` takes another folder with ``train.jsonl`` and ``test.jsonl`` (gzip-compressed
+``.jsonl.gz`` files too) of ``{"text": ..., "label": <int>}`` records.
 """
 import argparse
+import gzip
 import json
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +32,19 @@ from small_text import (
     random_initialization_balanced,
 )
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / 'shared' / 'data' / 'trec6'
+DEFAULT_DATA = Path(str(files('small_text.experiments') / 'data' / 'trec6'))
 
 
 def read_split(folder, split):
-    """Read texts and labels of one JSONL split."""
+    """Read texts and labels of one split, ``SPLIT.jsonl`` or ``SPLIT.jsonl.gz``."""
+    path = folder / f'{split}.jsonl'
+    if not path.exists() and (folder / f'{split}.jsonl.gz').exists():
+        path = folder / f'{split}.jsonl.gz'
+    if not path.exists():
+        raise SystemExit(f'error: {path} not found (--data needs a folder with {split}.jsonl '
+                         f'or {split}.jsonl.gz)')
     texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
+    with (gzip.open if path.suffix == '.gz' else open)(path, 'rt', encoding='utf-8') as f:
         for line in f:
             obj = json.loads(line)
             texts.append(obj['text'])
@@ -58,7 +70,8 @@ def run(strategy, train, test, num_classes, seed, initial=20, rounds=20, query_s
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--data', type=Path, default=DEFAULT_DATA)
+    parser.add_argument('--data', type=Path, default=DEFAULT_DATA,
+                        help='folder with train/test JSONL files (default: bundled TREC-6)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
     parser.add_argument('--svm-c', type=float, default=1.0,
                         help='regularisation parameter C of the LinearSVC')
