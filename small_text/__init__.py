@@ -46,7 +46,8 @@ _INTEGRATIONS = (
 )
 
 _SUBMODULES = frozenset([
-    'active_learner', 'base', 'classifiers', 'data', 'exceptions', 'initialization',
+    'active_learner', 'base', 'classifiers', 'data', 'distributed', 'exceptions',
+    'initialization',
     'integrations', 'query_strategies', 'stopping_criteria', 'training', 'utils',
     'vector_indexes', 'version',
 ])

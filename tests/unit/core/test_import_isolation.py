@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-HEAVY_MODULES = ['torch', 'transformers', 'matplotlib']
+HEAVY_MODULES = ['torch', 'transformers', 'matplotlib', 'dask', 'distributed']
 
 SCRIPT = '''
 import json, sys
@@ -19,6 +19,7 @@ print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
     'small_text.utils',
     'small_text.integrations.pytorch',
     'small_text.integrations.transformers',
+    'small_text.distributed',
 ])
 def test_import_does_not_load_heavy_modules(module):
     result = subprocess.run([sys.executable, '-c', SCRIPT.format(module=module,

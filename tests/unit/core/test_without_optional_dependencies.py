@@ -1,4 +1,5 @@
-"""Behaviour without torch and transformers, checked in a subprocess that hides them.
+"""Behaviour without torch and transformers (and without Dask), checked in a subprocess that
+hides them.
 
 CI installs every extra, so these checks simulate an installation without them: the
 subprocess makes ``importlib.util.find_spec`` report them as absent and blocks their import.
@@ -9,7 +10,7 @@ import textwrap
 
 _HIDE = textwrap.dedent('''
     import importlib.util, sys
-    _HIDDEN = ('torch', 'transformers', 'setfit', 'sentence_transformers')
+    _HIDDEN = HIDDEN_MODULES
     _find_spec = importlib.util.find_spec
     def _fake_find_spec(name, package=None):
         return None if name.split('.')[0] in _HIDDEN else _find_spec(name, package)
@@ -23,8 +24,12 @@ _HIDE = textwrap.dedent('''
 ''')
 
 
-def _run(code):
-    result = subprocess.run([sys.executable, '-c', _HIDE + textwrap.dedent(code)],
+_TORCH_MODULES = ('torch', 'transformers', 'setfit', 'sentence_transformers')
+
+
+def _run(code, hidden=_TORCH_MODULES):
+    result = subprocess.run([sys.executable, '-c',
+                             _HIDE.replace('HIDDEN_MODULES', repr(hidden)) + textwrap.dedent(code)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -74,3 +79,24 @@ def test_deep_imports_raise_pytorch_not_found_error():
                 print('ok')
     ''')
     assert out.split() == ['ok', 'ok', 'ok']
+
+
+def test_dask_names_raise_an_error_naming_the_extra():
+    lines = _run('''
+        import small_text
+        from small_text.exceptions import MissingOptionalDependencyError
+        print(small_text.distributed.random_scores([1, 2]).shape)
+        try:
+            from small_text.distributed import select_top_n
+        except ImportError as e:
+            assert isinstance(e, MissingOptionalDependencyError)
+            print(e)
+        from small_text.distributed.scoring import select_top_n
+        try:
+            select_top_n(None, None, None, small_text.RandomSampling(), 1)
+        except ImportError as e:
+            print(e)
+    ''', hidden=('dask', 'distributed')).splitlines()
+    assert lines[0] == '(2,)'
+    assert 'small-text[dask]' in lines[1] and 'select_top_n' in lines[1]
+    assert 'small-text[dask]' in lines[2]
