@@ -1,6 +1,5 @@
 """Distributed top-n pool scoring: equal to the in-process strategies, and its errors."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from small_text import (
@@ -17,9 +16,10 @@ from small_text import (
 )
 from small_text.distributed import random_scores
 
-dd = pytest.importorskip('dask.dataframe',
-                         reason='needs the extra dask: pip install "small-text[dask]"')
-db = pytest.importorskip('dask.bag', reason='needs the extra dask: pip install "small-text[dask]"')
+_NEEDS_DASK = 'needs the extra dask: pip install "small-text[dask]"'
+pd = pytest.importorskip('pandas', reason=_NEEDS_DASK)
+dd = pytest.importorskip('dask.dataframe', reason=_NEEDS_DASK)
+db = pytest.importorskip('dask.bag', reason=_NEEDS_DASK)
 TfidfVectorizer = pytest.importorskip('sklearn.feature_extraction.text').TfidfVectorizer
 
 from small_text.distributed import select_top_n  # noqa: E402  (after the extra check)
