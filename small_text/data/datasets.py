@@ -48,16 +48,20 @@ def check_dataset_and_labels(x, y):
 
 
 def check_text_data(x):
-    """Raise if an item of the list of texts ``x`` is None.
+    """Raise if an item of the list of texts ``x`` is None or not a str.
 
     Raises
     ------
     ValueError
-        For the first item that is None.
+        For the first item that is None or not a str.
     """
-    position = next((i for i, text in enumerate(x) if text is None), None)
-    if position is not None:
+    position = next((i for i, text in enumerate(x) if not isinstance(text, str)), None)
+    if position is None:
+        return
+    if x[position] is None:
         raise ValueError(f'instance #{position} is None which is not allowed.')
+    raise ValueError(f'instance #{position} is of type {type(x[position]).__name__}, but every '
+                     f'text must be a str.')
 
 
 def check_target_labels(target_labels):
@@ -141,23 +145,115 @@ def _check_labels(y):
     Raises
     ------
     ValueError
-        If ``y`` is neither a 1-D integer ndarray nor a csr matrix.
+        If ``y`` is neither a 1-D integer ndarray nor a csr matrix, if a single-label ``y``
+        holds a label below -1 (``LABEL_UNLABELED``), or if a multi-label ``y`` holds a value
+        other than 0 and 1.
     """
     expected = ('y must be a 1-D integer numpy array (single-label) or a '
                 'scipy.sparse.csr_matrix (multi-label)')
     if isinstance(y, csr_matrix):
-        return y
+        return _check_indicator_values(y)
     if not isinstance(y, np.ndarray) or issparse(y):
         raise ValueError(f'{expected}, but got an object of type {type(y).__name__}.')
     if y.ndim != 1:
         raise ValueError(f'{expected}, but got an array of shape {y.shape}. '
                          f'Pass multi-label data as csr_matrix.')
-    if np.issubdtype(y.dtype, np.integer):
-        return y
     if y.dtype.kind == 'f' and np.all(np.isfinite(y)) and np.all(np.mod(y, 1) == 0):
-        return y.astype(np.int64)
-    raise ValueError(f'{expected}, but got an array of dtype {y.dtype} whose values are not '
-                     f'all integers.')
+        y = y.astype(np.int64)
+    elif not np.issubdtype(y.dtype, np.integer):
+        hint = ''
+        if y.dtype.kind == 'f' and np.isneginf(y).any():
+            hint = (' LABEL_IGNORED (-inf) only marks samples to ignore in '
+                    'PoolBasedActiveLearner.update(); it is not a dataset label.')
+        raise ValueError(f'{expected}, but got an array of dtype {y.dtype} whose values are not '
+                         f'all integers.{hint}')
+    if y.shape[0] > 0 and y.min() < LABEL_UNLABELED:
+        position = int(np.argmin(y))
+        raise ValueError(f'y must hold label ids >= 0, or {LABEL_UNLABELED} (LABEL_UNLABELED) '
+                         f'for unlabeled samples, but holds {y[position]} at position '
+                         f'{position}.')
+    return y
+
+
+def _check_indicator_values(y):
+    """Return the csr label matrix ``y`` if every stored value is 0 or 1, else raise."""
+    invalid = np.flatnonzero((y.data != 0) & (y.data != 1))
+    if invalid.shape[0] > 0:
+        position = invalid[0]
+        row = int(np.searchsorted(y.indptr, position, side='right')) - 1
+        raise ValueError(f'y (multi-label) must be a 0/1 indicator matrix with a 1 for each '
+                         f'label of a sample, but holds the value {y.data[position]} in row '
+                         f'{row}, column {y.indices[position]}.')
+    return y
+
+
+def _check_target_label_values(target_labels):
+    """Validate explicitly given target labels and return them as an int ndarray.
+
+    An int ndarray is returned as it is; lists and integral float arrays are converted.
+
+    Raises
+    ------
+    ValueError
+        If ``target_labels`` is not a non-empty 1-D array of distinct non-negative integers.
+    """
+    expected = 'target_labels must be a non-empty 1-D array of distinct label ids >= 0'
+    array = np.asarray(target_labels) if not isinstance(target_labels, np.ndarray) \
+        else target_labels
+    if array.ndim != 1 or array.shape[0] == 0:
+        raise ValueError(f'{expected}, but got {type(target_labels).__name__} of shape '
+                         f'{array.shape}.')
+    if array.dtype.kind == 'f' and np.all(np.isfinite(array)) and np.all(np.mod(array, 1) == 0):
+        array = array.astype(np.int64)
+    elif array.dtype.kind not in 'iu':
+        raise ValueError(f'{expected}, but got an array of dtype {array.dtype}.')
+    if array.min() < 0:
+        raise ValueError(f'{expected}, but got {array.min()}. {LABEL_UNLABELED} '
+                         f'(LABEL_UNLABELED) marks unlabeled samples and is not a target label.')
+    unique, counts = np.unique(array, return_counts=True)
+    if unique.shape[0] != array.shape[0]:
+        raise ValueError(f'{expected}, but the label ids {unique[counts > 1].tolist()} occur '
+                         f'more than once.')
+    return array
+
+
+def _labels_outside(y, multi_label, target_labels):
+    """Return the sorted label ids that occur in ``y`` but not in ``target_labels``."""
+    return np.setdiff1d(_get_flattened_labels(y, multi_label=multi_label), target_labels)
+
+
+def _check_features(x):
+    """Return ``x`` if it is a 2-D numeric ndarray or a csr matrix, else raise a ValueError."""
+    expected = ('x must be a 2-D numpy array or a scipy.sparse.csr_matrix of shape '
+                '(n_samples, n_features)')
+    if isinstance(x, csr_matrix):
+        return x
+    if issparse(x):
+        raise ValueError(f'{expected}, but got a {type(x).__name__}; convert it with '
+                         f'scipy.sparse.csr_matrix(x).')
+    if not isinstance(x, np.ndarray):
+        raise ValueError(f'{expected}, but got an object of type {type(x).__name__}.')
+    if x.ndim != 2:
+        raise ValueError(f'{expected}, but got an array of shape {x.shape}. A single feature '
+                         f'per sample is a column: x.reshape(-1, 1).')
+    if x.dtype.kind not in 'biuf':
+        raise ValueError(f'{expected} holding numbers, but got an array of dtype {x.dtype}. '
+                         f'Vectorise texts first, e.g. with SklearnDataset.from_arrays().')
+    return x
+
+
+def _check_texts(x):
+    """Return the texts ``x`` as a list (a 1-D ndarray is converted with ``tolist()``), or
+    raise a ValueError if ``x`` is not a list of str."""
+    if isinstance(x, np.ndarray) and x.ndim == 1:
+        x = x.tolist()
+    elif not isinstance(x, list):
+        hint = ' A single str would be read as one text per character; wrap it in a list.' \
+            if isinstance(x, str) else ' Convert it with list(x).'
+        raise ValueError(f'x must be a list of str (or a 1-D numpy array of str), but got an '
+                         f'object of type {type(x).__name__}.{hint}')
+    check_text_data(x)
+    return x
 
 
 def _check_label_type_unchanged(multi_label, y):
@@ -233,8 +329,17 @@ class _LabeledDataset(Dataset):
 
     def _init_labels(self, y, target_labels):
         check_target_labels(target_labels)
+        multi_label = is_multi_label(y)
+        if target_labels is not None:
+            target_labels = _check_target_label_values(target_labels)
+            outside = _labels_outside(y, multi_label, target_labels)
+            if outside.shape[0] > 0:
+                raise ValueError(f'y holds the label ids {outside.tolist()}, which are not in '
+                                 f'target_labels {target_labels.tolist()}. Add them to '
+                                 f'target_labels (or pass target_labels=None to infer the '
+                                 f'target labels from y).')
         self._y = y
-        self.multi_label = is_multi_label(y)
+        self.multi_label = multi_label
         if target_labels is None:
             self.track_target_labels = True
             self._target_labels = _infer_target_labels(self._x, y, multi_label=self.multi_label)
@@ -254,17 +359,16 @@ class _LabeledDataset(Dataset):
             new_target_labels = get_updated_target_labels(self.multi_label, y,
                                                           self._target_labels)
         check_dataset_and_labels(self._x, y)
+        if not self.track_target_labels:
+            outside = _labels_outside(y, self.multi_label, self._target_labels)
+            if outside.shape[0] > 0:
+                raise ValueError(f'Error while assigning new labels to dataset: Encountered '
+                                 f'label with id {outside[0]} which is outside of the '
+                                 f'configured set of target labels '
+                                 f'{self._target_labels.tolist()} [track_target_labels=False]')
         self._y = y
-
         if self.track_target_labels:
             self.target_labels = new_target_labels
-        else:
-            labels = _get_flattened_labels(y, multi_label=self.multi_label)
-            if labels.shape[0] > 0 and np.max(labels) > np.max(self._target_labels):
-                raise ValueError(f'Error while assigning new labels to dataset: Encountered '
-                                 f'label with id {np.max(labels)} which is outside of the '
-                                 f'configured set of target labels (largest id: '
-                                 f'{np.max(self._target_labels)}) [track_target_labels=False]')
 
     @property
     def is_multi_label(self):
@@ -276,8 +380,8 @@ class _LabeledDataset(Dataset):
 
     @target_labels.setter
     def target_labels(self, target_labels):
-        present = np.unique(_get_flattened_labels(self._y, multi_label=self.multi_label))
-        if np.setdiff1d(present, target_labels).shape[0] > 0:
+        target_labels = _check_target_label_values(target_labels)
+        if _labels_outside(self._y, self.multi_label, target_labels).shape[0] > 0:
             raise ValueError('Cannot remove existing labels from target_labels as long as they '
                              'still exists in the data. Create a new dataset instead.')
         self._target_labels = target_labels
@@ -300,13 +404,16 @@ class SklearnDataset(_LabeledDataset):
     Parameters
     ----------
     x : np.ndarray or csr_matrix
-        Features of shape (n_samples, n_features). Stored by reference.
+        Numeric features of shape (n_samples, n_features). Stored by reference.
     y : np.ndarray or csr_matrix
-        Single-label: a 1-D int array (-1 marks an unlabeled sample). Multi-label: a csr
-        indicator matrix of shape (n_samples, n_classes). Stored by reference.
+        Single-label: a 1-D int array of label ids >= 0, where -1 (``LABEL_UNLABELED``)
+        marks an unlabeled sample. Multi-label: a 0/1 csr indicator matrix of shape
+        (n_samples, n_classes), where an empty row marks an unlabeled sample. Stored by
+        reference.
     target_labels : np.ndarray or None, default=None
-        The possible label ids. If None (discouraged, warns), they are inferred from ``y``
-        and extended whenever new labels are assigned (``track_target_labels=True``).
+        The possible label ids: distinct integers >= 0 that include every label of ``y``.
+        If None (discouraged, warns), they are inferred from ``y`` and extended whenever new
+        labels are assigned (``track_target_labels=True``).
 
     Attributes
     ----------
@@ -318,17 +425,23 @@ class SklearnDataset(_LabeledDataset):
     Raises
     ------
     ValueError
-        If ``y`` is not an int ndarray or csr matrix, or if ``x`` and ``y`` differ in length.
+        If ``x`` is not a 2-D numeric ndarray or csr matrix, if ``y`` is not an int ndarray
+        of labels >= -1 or a 0/1 csr matrix, if ``x`` and ``y`` differ in length, or if
+        ``target_labels`` holds duplicates or negative ids or misses a label of ``y``. The
+        setters of ``x``, ``y`` and ``target_labels`` raise on the same conditions.
 
     Notes
     -----
-    Assigning ``y`` with ``track_target_labels=False`` raises if a label id exceeds the
-    largest target label, and does so for multi-label data too (the reference compares the
-    stored values of the csr matrix instead of the label ids, so it never raises there).
-    As in the reference, ``y`` has already been replaced when that error is raised.
+    Differences from small-text 2.0: the arguments are validated as described above (the
+    reference accepts e.g. a 1-D ``x``, negative labels and labels outside
+    ``target_labels``). Assigning ``y`` with ``track_target_labels=False`` raises for any
+    label id that is not a target label, also for multi-label data, and leaves the dataset
+    unchanged; the reference compares only the largest id (for csr matrices the largest
+    stored value, so it never raises there) and has already replaced ``y`` when it raises.
     """
 
     def __init__(self, x, y, target_labels=None):
+        x = _check_features(x)
         y = _check_labels(y)
         check_dataset_and_labels(x, y)
         self._x = x
@@ -341,6 +454,7 @@ class SklearnDataset(_LabeledDataset):
 
     @x.setter
     def x(self, x):
+        x = _check_features(x)
         check_dataset_and_labels(x, self._y)
         self._x = x
 
@@ -386,7 +500,7 @@ class TextDataset(_LabeledDataset):
     Parameters
     ----------
     x : list of str
-        The texts. An ndarray is converted with ``tolist()``.
+        The texts. A 1-D ndarray is converted with ``tolist()``.
     y : np.ndarray or csr_matrix
         Labels as for :class:`SklearnDataset`.
     target_labels : np.ndarray or None, default=None
@@ -395,16 +509,21 @@ class TextDataset(_LabeledDataset):
     Raises
     ------
     ValueError
-        If ``y`` is not an int ndarray or csr matrix, if ``x`` and ``y`` differ in length, or
-        if a text is None.
+        If ``x`` is not a list of str (a single str is refused rather than read as one text
+        per character), if a text is None or not a str, or on the label conditions of
+        :class:`SklearnDataset`. The setters raise on the same conditions.
+
+    Notes
+    -----
+    Differences from small-text 2.0: the reference accepts any sequence as ``x`` (so
+    ``TextDataset('hello', y)`` holds five one-character texts) and texts of any type; labels
+    are validated as described in :class:`SklearnDataset`.
     """
 
     def __init__(self, x, y, target_labels=None):
-        if isinstance(x, np.ndarray):
-            x = x.tolist()
+        x = _check_texts(x)
         y = _check_labels(y)
         check_dataset_and_labels(x, y)
-        check_text_data(x)
         self._x = x
         self._init_labels(y, target_labels)
 
@@ -415,7 +534,7 @@ class TextDataset(_LabeledDataset):
 
     @x.setter
     def x(self, x):
-        check_text_data(x)
+        x = _check_texts(x)
         check_dataset_and_labels(x, self._y)
         self._x = x
 
