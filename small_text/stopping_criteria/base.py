@@ -1,8 +1,11 @@
 """Interface of stopping criteria, the delta-F criterion and shared validation helpers."""
+import numbers
 from abc import ABC, abstractmethod
 
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
+
+from small_text.utils._validation import check_integer, check_interval
 
 
 class StoppingCriterion(ABC):
@@ -109,9 +112,6 @@ def _validate_predictions(predictions, last_predictions, num_classes, multi_labe
     return copy
 
 
-def _check_window_size(window_size):
-    if window_size < 1:
-        raise ValueError(f'window_size must be at least 1, but got {window_size}.')
 
 
 class DeltaFScore(StoppingCriterion):
@@ -132,9 +132,15 @@ class DeltaFScore(StoppingCriterion):
     num_classes : int
         Number of classes; must be 2.
     window_size : int, default=3
-        Number of consecutive ΔF values that must all be below the threshold.
+        Number of consecutive ΔF values that must all be below the threshold; at least 1.
     threshold : float, default=0.05
-        ΔF values below this threshold count as stable.
+        ΔF values below this threshold count as stable; in (0, 1] (ΔF lies in [0, 1], so a
+        threshold of 0 or less would never stop).
+
+    Raises
+    ------
+    ValueError
+        If an argument is outside the range given above or not a number of the right type.
 
     Attributes
     ----------
@@ -152,10 +158,12 @@ class DeltaFScore(StoppingCriterion):
     """
 
     def __init__(self, num_classes, window_size=3, threshold=0.05):
-        if num_classes != 2:
+        if isinstance(num_classes, (bool, np.bool_)) \
+                or not isinstance(num_classes, numbers.Integral) or num_classes != 2:
             raise ValueError(f'DeltaFScore supports binary classification only (num_classes=2), '
-                             f'but got num_classes={num_classes}.')
-        _check_window_size(window_size)
+                             f'but got num_classes={num_classes!r}.')
+        check_integer(window_size, 'window_size', 1)
+        check_interval(threshold, 'threshold', 0, 1, closed='right')
 
         self.num_classes = num_classes
         self.window_size = window_size

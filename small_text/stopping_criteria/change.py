@@ -3,6 +3,7 @@ import numpy as np
 from scipy.sparse import issparse
 
 from small_text.stopping_criteria.base import StoppingCriterion, _validate_predictions
+from small_text.utils._validation import check_integer, check_interval
 
 
 class ClassificationChange(StoppingCriterion):
@@ -16,9 +17,15 @@ class ClassificationChange(StoppingCriterion):
     Parameters
     ----------
     num_classes : int
-        Number of classes.
+        Number of classes; at least 1.
     threshold : float, default=0.0
         Fraction of instances, in [0, 1], that may change while still stopping.
+
+    Raises
+    ------
+    ValueError
+        If ``num_classes`` is not a positive integer or ``threshold`` is not a number in
+        [0, 1].
 
     Attributes
     ----------
@@ -34,8 +41,8 @@ class ClassificationChange(StoppingCriterion):
     """
 
     def __init__(self, num_classes, threshold=0.0):
-        if not 0 <= threshold <= 1:
-            raise ValueError(f'threshold must lie in [0, 1], but got threshold={threshold}.')
+        check_integer(num_classes, 'num_classes', 1)
+        check_interval(threshold, 'threshold', 0, 1)
         self.num_classes = num_classes
         self.threshold = threshold
         self.last_predictions = None

@@ -1,8 +1,8 @@
 """Stopping based on the agreement (Cohen's kappa) of successive predictions."""
 import numpy as np
 
-from small_text.stopping_criteria.base import (StoppingCriterion, _check_window_size,
-                                               _validate_predictions)
+from small_text.stopping_criteria.base import StoppingCriterion, _validate_predictions
+from small_text.utils._validation import check_integer, check_interval
 
 
 class KappaAverage(StoppingCriterion):
@@ -17,11 +17,16 @@ class KappaAverage(StoppingCriterion):
     Parameters
     ----------
     num_classes : int
-        Number of classes.
+        Number of classes; at least 2.
     window_size : int, default=3
-        Number of kappa values that are averaged.
+        Number of kappa values that are averaged; at least 1.
     kappa : float, default=0.99
-        Stop once the average kappa is greater than or equal to this value.
+        Stop once the average kappa is greater than or equal to this value; in [-1, 1].
+
+    Raises
+    ------
+    ValueError
+        If an argument is outside the range given above or not a number of the right type.
 
     Attributes
     ----------
@@ -41,9 +46,9 @@ class KappaAverage(StoppingCriterion):
     """
 
     def __init__(self, num_classes, window_size=3, kappa=0.99):
-        _check_window_size(window_size)
-        if not -1 <= kappa <= 1:
-            raise ValueError(f'kappa must lie in [-1, 1], but got kappa={kappa}.')
+        check_integer(num_classes, 'num_classes', 2)
+        check_integer(window_size, 'window_size', 1)
+        check_interval(kappa, 'kappa', -1, 1)
 
         self.num_classes = num_classes
         self.window_size = window_size

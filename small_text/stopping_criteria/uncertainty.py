@@ -3,6 +3,7 @@ import numpy as np
 from scipy.special import entr
 
 from small_text.stopping_criteria.base import StoppingCriterion
+from small_text.utils._validation import check_integer, check_interval, check_probabilities
 
 
 class OverallUncertainty(StoppingCriterion):
@@ -18,9 +19,14 @@ class OverallUncertainty(StoppingCriterion):
     Parameters
     ----------
     num_classes : int
-        Number of classes (at least 2).
+        Number of classes (an integer, at least 2).
     threshold : float, default=0.05
         Stop once the score is below this value; must lie in [0, 1).
+
+    Raises
+    ------
+    ValueError
+        If ``num_classes`` or ``threshold`` is outside the range given above.
 
     Attributes
     ----------
@@ -36,10 +42,8 @@ class OverallUncertainty(StoppingCriterion):
     """
 
     def __init__(self, num_classes, threshold=0.05):
-        if num_classes < 2:
-            raise ValueError(f'num_classes must be at least 2, but got num_classes={num_classes}.')
-        if not 0 <= threshold < 1:
-            raise ValueError(f'threshold must lie in [0, 1), but got threshold={threshold}.')
+        check_integer(num_classes, 'num_classes', 2)
+        check_interval(threshold, 'threshold', 0, 1, closed='left')
         self.num_classes = num_classes
         self.threshold = threshold
         self.last_predictions = None
@@ -54,7 +58,8 @@ class OverallUncertainty(StoppingCriterion):
         predictions : np.ndarray or None, default=None
             Unused.
         proba : np.ndarray[float]
-            Class probabilities (N, num_classes).
+            Class probabilities (N, num_classes): finite values in [0, 1]. Each evaluated row
+            is normalised to sum 1, so it must have a positive sum.
         indices_stopping : np.ndarray[int]
             Rows of ``proba`` to evaluate, usually the unlabeled pool.
 
@@ -66,9 +71,14 @@ class OverallUncertainty(StoppingCriterion):
         Raises
         ------
         ValueError
-            If ``indices_stopping`` or ``proba`` is missing, ``indices_stopping`` is empty,
-            ``proba`` is not of shape (N, num_classes), or a selected row has negative entries
-            or sums to zero.
+            If ``indices_stopping`` or ``proba`` is missing, ``indices_stopping`` is empty or
+            holds rows outside ``proba``, ``proba`` is not of shape (N, num_classes), or an
+            evaluated row holds NaN, an infinite, negative or above-1 value or sums to zero.
+
+        Notes
+        -----
+        Differences from small-text 2.0: the reference accepts NaN and infinite
+        probabilities, and then never stops.
         """
         if indices_stopping is None:
             raise ValueError('indices_stopping must not be None: pass the indices of the rows of '
@@ -79,17 +89,28 @@ class OverallUncertainty(StoppingCriterion):
         if proba.ndim != 2 or proba.shape[1] != self.num_classes:
             raise ValueError(f'proba must be of shape (N, num_classes={self.num_classes}), '
                              f'but got shape {proba.shape}.')
-        if len(indices_stopping) == 0:
-            raise ValueError('indices_stopping must not be empty.')
-
-        score = _mean_normalized_entropy(proba[indices_stopping])
+        indices_stopping = _check_rows(indices_stopping, proba.shape[0])
+        proba = check_probabilities(proba[indices_stopping], 'proba[indices_stopping]',
+                                    shape=f'(N, num_classes={self.num_classes})',
+                                    positive_rows=True)
+        score = _mean_normalized_entropy(proba)
         return bool(score < self.threshold)
+
+
+def _check_rows(indices_stopping, num_rows):
+    """Return ``indices_stopping`` as an int array of rows in ``[0, num_rows)``."""
+    indices = np.asarray(indices_stopping)
+    if indices.ndim != 1 or indices.shape[0] == 0:
+        raise ValueError(f'indices_stopping must not be empty: pass a 1-D array of rows of '
+                         f'proba, got shape {indices.shape}.')
+    if indices.dtype.kind not in 'iu' or indices.min() < 0 or indices.max() >= num_rows:
+        raise ValueError(f'indices_stopping must hold integer rows of proba in [0, {num_rows}), '
+                         f'but got values of dtype {indices.dtype} from {indices.min()} to '
+                         f'{indices.max()}.')
+    return indices
 
 
 def _mean_normalized_entropy(proba):
     """Mean over rows of the entropy of each row (normalised to sum 1) divided by ln(C)."""
-    row_sums = proba.sum(axis=1, keepdims=True)
-    if np.any(proba < 0) or np.any(row_sums <= 0):
-        raise ValueError('proba must be non-negative with a positive sum in every row.')
-    entropy = entr(proba / row_sums).sum(axis=1)
+    entropy = entr(proba / proba.sum(axis=1, keepdims=True)).sum(axis=1)
     return float(np.mean(entropy) / np.log(proba.shape[1]))

@@ -1,5 +1,6 @@
 """Utility stopping criteria."""
 from small_text.stopping_criteria.base import StoppingCriterion
+from small_text.utils._validation import check_integer
 
 
 class MaxIterations(StoppingCriterion):
@@ -10,12 +11,18 @@ class MaxIterations(StoppingCriterion):
     Parameters
     ----------
     max_iterations : int
-        Number of iterations; :meth:`stop` returns True from the ``max_iterations``-th call on.
+        Number of iterations, at least 1; :meth:`stop` returns True from the
+        ``max_iterations``-th call on.
 
     Attributes
     ----------
     current_iteration : int
         Number of calls that returned False so far.
+
+    Raises
+    ------
+    ValueError
+        If ``max_iterations`` is not an integer >= 1.
 
     Examples
     --------
@@ -25,9 +32,7 @@ class MaxIterations(StoppingCriterion):
     """
 
     def __init__(self, max_iterations):
-        if max_iterations < 1:
-            raise ValueError(f'max_iterations must be at least 1, but got '
-                             f'max_iterations={max_iterations}.')
+        check_integer(max_iterations, 'max_iterations', 1)
         self.max_iterations = max_iterations
         self.current_iteration = 0
 

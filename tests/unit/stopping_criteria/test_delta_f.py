@@ -21,7 +21,7 @@ def test_init_requires_binary(num_classes):
 
 
 def test_init_invalid_window_size():
-    with pytest.raises(ValueError, match='window_size must be at least 1'):
+    with pytest.raises(ValueError, match='window_size must be an integer >= 1'):
         DeltaFScore(2, window_size=0)
 
 

@@ -16,7 +16,7 @@ def test_init_defaults():
 
 
 def test_init_invalid_window_size():
-    with pytest.raises(ValueError, match='window_size must be at least 1'):
+    with pytest.raises(ValueError, match='window_size must be an integer >= 1'):
         KappaAverage(2, window_size=0)
 
 

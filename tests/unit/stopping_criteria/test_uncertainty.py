@@ -18,7 +18,7 @@ def test_init_invalid_threshold(threshold):
 
 
 def test_init_invalid_num_classes():
-    with pytest.raises(ValueError, match='num_classes must be at least 2'):
+    with pytest.raises(ValueError, match='num_classes must be an integer >= 2'):
         OverallUncertainty(1)
 
 
@@ -72,7 +72,11 @@ def test_proba_wrong_shape():
         OverallUncertainty(3).stop(proba=np.array([[0.5, 0.5]]), indices_stopping=[0])
 
 
-@pytest.mark.parametrize('proba', [[[0.0, 0.0]], [[-0.5, 1.5]]])
-def test_proba_invalid_rows(proba):
-    with pytest.raises(ValueError, match='non-negative with a positive sum'):
+@pytest.mark.parametrize('proba,problem', [
+    ([[0.0, 0.0]], r'^Every row of proba\[indices_stopping\] must have a positive sum, but '
+                   r'row 0 sums to 0\.0'),
+    ([[-0.5, 1.5]], r'^proba\[indices_stopping\] contains the negative value -0\.5 in row 0'),
+])
+def test_proba_invalid_rows(proba, problem):
+    with pytest.raises(ValueError, match=problem):
         OverallUncertainty(2).stop(proba=np.array(proba), indices_stopping=[0])

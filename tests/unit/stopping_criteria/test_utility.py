@@ -11,7 +11,7 @@ def test_init():
 
 @pytest.mark.parametrize('max_iterations', [0, -1])
 def test_init_invalid(max_iterations):
-    with pytest.raises(ValueError, match='max_iterations must be at least 1'):
+    with pytest.raises(ValueError, match='max_iterations must be an integer >= 1'):
         MaxIterations(max_iterations)
 
 
