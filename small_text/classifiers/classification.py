@@ -1,4 +1,5 @@
 """The classifier interface and the scikit-learn adapter."""
+import inspect
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -6,8 +7,10 @@ from scipy.special import expit
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.multiclass import is_multilabel
 
+from small_text.utils._validation import check_integer
 from small_text.utils.classification import empty_result, prediction_result
 from small_text.utils.data import check_training_data
 
@@ -104,7 +107,8 @@ class SklearnClassifier(Classifier):
     model : BaseEstimator
         A scikit-learn estimator that implements ``fit`` and ``predict_proba``.
     num_classes : int
-        Number of classes which are to be trained and predicted.
+        Number of classes which are to be trained and predicted: at least 2 (single-label) or
+        1 (multi-label).
     multi_label : bool, default=False
         If False, the classes are mutually exclusive, i.e. the prediction step results in
         exactly one predicted label per instance. If True, ``model`` is wrapped in a
@@ -118,7 +122,8 @@ class SklearnClassifier(Classifier):
     Raises
     ------
     ValueError
-        If ``model`` lacks ``fit`` or ``predict_proba``.
+        If ``model`` lacks ``fit`` or ``predict_proba``, ``multi_label`` is not a bool, or
+        ``num_classes`` is not an integer of at least 2 (single-label) or 1 (multi-label).
     """
 
     def __init__(self, model, num_classes, multi_label=False):
@@ -128,6 +133,10 @@ class SklearnClassifier(Classifier):
                              f'{type(model).__name__} lacks {" and ".join(missing)}. '
                              f'For a LinearSVC use ConfidenceEnhancedLinearSVC instead; for an '
                              f'SVC pass probability=True.')
+        if not isinstance(multi_label, (bool, np.bool_)):
+            raise ValueError(f'multi_label must be True or False, but got '
+                             f'multi_label={multi_label!r}.')
+        check_integer(num_classes, 'num_classes', 1 if multi_label else 2)
         self.model = OneVsRestClassifier(model) if multi_label else model
         self.num_classes = num_classes
         self.multi_label = multi_label
@@ -241,32 +250,64 @@ class SklearnClassifier(Classifier):
         return full
 
 
+_LINEARSVC_DEFAULTS = {name: parameter.default for name, parameter
+                       in inspect.signature(LinearSVC.__init__).parameters.items()
+                       if name in LinearSVC._get_param_names()}
+"""The parameters of :class:`~sklearn.svm.LinearSVC` and their defaults."""
+
+
+def _linearsvc_parameter(name):
+    """A read-only property that reads the LinearSVC parameter ``name`` from
+    ``linearsvc_kwargs``, falling back to the LinearSVC default."""
+    def getter(self):
+        kwargs = self.linearsvc_kwargs if isinstance(self.linearsvc_kwargs, dict) else {}
+        return kwargs.get(name, _LINEARSVC_DEFAULTS[name])
+    return property(getter, doc=f'The LinearSVC parameter ``{name}`` (see linearsvc_kwargs).')
+
+
+def _with_linearsvc_parameters(cls):
+    """Class decorator that adds a :func:`_linearsvc_parameter` property per LinearSVC
+    parameter, so that the inherited LinearSVC methods find them without ``__init__`` setting
+    them."""
+    for name in _LINEARSVC_DEFAULTS:
+        setattr(cls, name, _linearsvc_parameter(name))
+    return cls
+
+
+@_with_linearsvc_parameters
 class ConfidenceEnhancedLinearSVC(LinearSVC):
     """A :class:`~sklearn.svm.LinearSVC` with sigmoid-based confidence estimates.
 
     Parameters
     ----------
     linearsvc_kwargs : dict or None, default=None
-        Keyword arguments passed to :class:`~sklearn.svm.LinearSVC` (None means ``{}``).
+        Keyword arguments passed to :class:`~sklearn.svm.LinearSVC` (None means ``{}``). They
+        are validated by :meth:`fit`.
 
     Notes
     -----
     ``get_params`` returns exactly ``{'linearsvc_kwargs': ...}``, so ``sklearn.base.clone``
-    keeps the LinearSVC settings.
+    keeps the LinearSVC settings. The LinearSVC parameters (``C``, ``max_iter``, ...) are
+    read-only attributes taken from ``linearsvc_kwargs``; change them with
+    :meth:`set_params`.
+
+    Differences from small-text 2.0: the constructor only stores ``linearsvc_kwargs``
+    unchanged (the reference replaces None by ``{}`` and passes the dict on to LinearSVC at
+    once), ``set_params`` merges individual LinearSVC parameters into ``linearsvc_kwargs``
+    so that ``get_params`` round-trips, and invalid arguments are reported by :meth:`fit`.
+    The estimator passes scikit-learn's ``check_estimator`` except where ``LinearSVC``
+    itself fails.
     """
 
-    def __init__(self, linearsvc_kwargs=None):
-        self.linearsvc_kwargs = {} if linearsvc_kwargs is None else linearsvc_kwargs
-        super().__init__(**self.linearsvc_kwargs)
+    _parameter_constraints = {'linearsvc_kwargs': [dict, None]}
 
-    def get_params(self, deep=True):
-        """Return ``{'linearsvc_kwargs': ...}``."""
-        return {'linearsvc_kwargs': self.linearsvc_kwargs}
+    def __init__(self, linearsvc_kwargs=None):
+        self.linearsvc_kwargs = linearsvc_kwargs
 
     def set_params(self, **params):
         """Set ``linearsvc_kwargs`` and/or individual LinearSVC parameters (e.g. ``C``).
 
-        Individual parameters are merged into ``linearsvc_kwargs``.
+        Individual parameters are merged into (a copy of) ``linearsvc_kwargs``.
 
         Returns
         -------
@@ -275,17 +316,42 @@ class ConfidenceEnhancedLinearSVC(LinearSVC):
         Raises
         ------
         ValueError
-            If a parameter is neither ``linearsvc_kwargs`` nor a LinearSVC parameter.
+            If a parameter is neither ``linearsvc_kwargs`` nor a LinearSVC parameter, or if
+            LinearSVC parameters are given while ``linearsvc_kwargs`` is not a dict.
         """
-        kwargs = dict(params.pop('linearsvc_kwargs', self.linearsvc_kwargs) or {})
-        invalid = sorted(set(params) - set(LinearSVC._get_param_names()))
+        invalid = sorted(set(params) - set(_LINEARSVC_DEFAULTS) - {'linearsvc_kwargs'})
         if invalid:
             raise ValueError(f'Invalid parameters {invalid} for ConfidenceEnhancedLinearSVC. '
                              f'Valid are linearsvc_kwargs and the parameters of LinearSVC.')
-        kwargs.update(params)
-        self.linearsvc_kwargs = kwargs
-        LinearSVC.__init__(self, **kwargs)
+        if 'linearsvc_kwargs' in params:
+            self.linearsvc_kwargs = params.pop('linearsvc_kwargs')
+        if params:
+            if self.linearsvc_kwargs is not None and not isinstance(self.linearsvc_kwargs, dict):
+                raise ValueError(f'linearsvc_kwargs must be a dict or None to set individual '
+                                 f'LinearSVC parameters, but it is '
+                                 f'{type(self.linearsvc_kwargs).__name__}.')
+            self.linearsvc_kwargs = {**(self.linearsvc_kwargs or {}), **params}
         return self
+
+    def _validate_params(self):
+        """Validate ``linearsvc_kwargs`` (type, names, and each value against the constraints
+        of LinearSVC); called by :meth:`fit`.
+
+        Raises
+        ------
+        ValueError
+            If ``linearsvc_kwargs`` is not a dict or None, names an unknown parameter, or holds
+            an invalid value (scikit-learn's ``InvalidParameterError``, a ValueError).
+        """
+        super()._validate_params()
+        kwargs = self.linearsvc_kwargs or {}
+        unknown = sorted(set(kwargs) - set(_LINEARSVC_DEFAULTS))
+        if unknown:
+            raise ValueError(f'linearsvc_kwargs holds {unknown}, which are not parameters of '
+                             f'LinearSVC. Valid are {sorted(_LINEARSVC_DEFAULTS)}.')
+        validate_parameter_constraints(
+            LinearSVC._parameter_constraints, {**_LINEARSVC_DEFAULTS, **kwargs},
+            caller_name='ConfidenceEnhancedLinearSVC (linearsvc_kwargs)')
 
     def predict_proba(self, x):
         """Return confidence estimates in [0, 1] of shape (n_samples, n_classes).

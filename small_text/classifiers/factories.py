@@ -4,6 +4,7 @@ from abc import ABC, abstractmethod
 from sklearn.base import BaseEstimator, clone
 
 from small_text.classifiers.classification import SklearnClassifier
+from small_text.utils._validation import check_integer
 
 
 class AbstractClassifierFactory(ABC):
@@ -36,7 +37,10 @@ class SklearnClassifierFactory(AbstractClassifierFactory):
     Raises
     ------
     ValueError
-        If ``base_estimator`` is not a scikit-learn estimator.
+        If ``base_estimator`` is not a scikit-learn estimator, ``num_classes`` is not a
+        positive integer or ``kwargs`` is not a dict. The remaining checks of
+        :class:`~small_text.classifiers.classification.SklearnClassifier` run in
+        :meth:`new`.
     """
 
     def __init__(self, base_estimator, num_classes, kwargs={}):  # noqa: B006 (copied below)
@@ -44,6 +48,10 @@ class SklearnClassifierFactory(AbstractClassifierFactory):
             raise ValueError('Given classifier template must be a subclass of '
                              'sklearn.base.BaseEstimator. Encountered class was: '
                              + str(type(base_estimator)))
+        check_integer(num_classes, 'num_classes', 1)
+        if not isinstance(kwargs, dict):
+            raise ValueError(f'kwargs must be a dict of SklearnClassifier keyword arguments, but '
+                             f'got {type(kwargs).__name__}.')
         self.base_estimator = base_estimator
         self.num_classes = num_classes
         self.kwargs = dict(kwargs)

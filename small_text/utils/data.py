@@ -18,7 +18,7 @@ def check_training_data(train_set, validation_set, weights=None):
     ------
     ValueError
         If a single-label train or validation set contains unlabeled samples, or if
-        ``weights`` has the wrong length or non-positive entries.
+        ``weights`` has the wrong length or entries that are not finite and positive.
     """
     if train_set.is_multi_label is False:
         if np.any(train_set.y == LABEL_UNLABELED):
@@ -30,5 +30,8 @@ def check_training_data(train_set, validation_set, weights=None):
         if len(weights) != len(train_set):
             raise ValueError(f'Training data and weights must have the same size '
                              f'(training data: {len(train_set)}, weights: {len(weights)}).')
-        if np.any(np.asarray(weights) <= 0):
+        weights = np.asarray(weights)
+        if weights.dtype.kind not in 'biuf' or not np.all(np.isfinite(weights)):
+            raise ValueError('Weights must be finite numbers greater zero.')
+        if np.any(weights <= 0):
             raise ValueError('Weights must be greater zero.')

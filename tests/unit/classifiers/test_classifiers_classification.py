@@ -275,8 +275,9 @@ def test_sklearn_classifier_fit_with_weights():
 
 def test_confidence_enhanced_linear_svc_init():
     svc = ConfidenceEnhancedLinearSVC()
-    assert svc.linearsvc_kwargs == {}
-    assert svc.get_params() == {'linearsvc_kwargs': {}}
+    assert svc.linearsvc_kwargs is None  # stored unchanged (the reference stores {})
+    assert svc.get_params() == {'linearsvc_kwargs': None}
+    assert (svc.C, svc.max_iter) == (1.0, 1000)
 
     kwargs = {'C': 0.25, 'max_iter': 50}
     svc = ConfidenceEnhancedLinearSVC(linearsvc_kwargs=kwargs)
