@@ -23,6 +23,21 @@ _EXTRA_FOR_DEPENDENCY = {
 }
 
 
+def _missing_extra_message(subject, modules, extra):
+    """Return the one message used for everything that needs an extra which is missing.
+
+    ``subject`` is what the user asked for (a class name, ``"strategy 'badge'"``, ...),
+    ``modules`` the missing importable modules and ``extra`` the extra that installs them.
+    """
+    modules = list(modules)
+    if len(modules) > 1:
+        names, verb = f'{", ".join(modules[:-1])} and {modules[-1]}', 'are'
+    else:
+        names, verb = modules[0], 'is'
+    return (f'{subject} needs {names}, which {verb} not installed: '
+            f'pip install "small-text[{extra}]"')
+
+
 def check_optional_dependency(dependency_name):
     """Raise unless the optional dependency ``dependency_name`` is installed.
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from small_text.experiments.exceptions import ExperimentError
-from small_text.experiments.registry import CLASSIFIERS, STRATEGIES, available_strategies
+from small_text.base import _missing_extra_message
+from small_text.experiments.registry import CLASSIFIERS, STRATEGIES
 from small_text.experiments.stopping import parse_stopping
 
 if sys.version_info >= (3, 11):
@@ -132,14 +133,14 @@ class ExperimentConfig:
         spec = CLASSIFIERS[self.classifier]
         missing = spec.missing_modules()
         if missing:
-            raise ExperimentError(f'--classifier {self.classifier} needs {", ".join(missing)}: '
-                                  f'pip install "small-text[{spec.extra}]"')
+            raise ExperimentError(_missing_extra_message(f'--classifier {self.classifier}',
+                                                         missing, spec.extra))
         for name in self.strategies:
             strategy = STRATEGIES[name]
             missing = strategy.missing_modules()
             if missing:
-                raise ExperimentError(f'strategy {name!r} needs {", ".join(missing)}: '
-                                      f'pip install "small-text[{strategy.extra}]"')
+                raise ExperimentError(_missing_extra_message(f'strategy {name!r}', missing,
+                                                             strategy.extra))
             if strategy.classifiers is not None and self.classifier not in strategy.classifiers:
                 raise ExperimentError(f'strategy {name!r} works only with --classifier '
                                       f'{" or ".join(strategy.classifiers)}, not '
@@ -179,8 +180,8 @@ class ExperimentConfig:
                                   f'pretrained model saved with save_pretrained()')
         missing = spec.missing_modules()
         if missing:
-            raise ExperimentError(f'--classifier {self.classifier} needs {", ".join(missing)}: '
-                                  f'pip install "small-text[{spec.extra}]"')
+            raise ExperimentError(_missing_extra_message(f'--classifier {self.classifier}',
+                                                         missing, spec.extra))
 
     def _check_test_options(self):
         if self.test_fraction is not None:
@@ -266,11 +267,10 @@ def _parse_strategies(value):
                               f'strategy names (got {value!r})')
     if not names:
         raise ExperimentError('--strategies must name at least one query strategy')
-    valid = available_strategies()
     for name in names:
-        if name not in valid:
+        if name not in STRATEGIES:
             raise ExperimentError(f'unknown strategy {name!r} for --strategies; valid names: '
-                                  f'{", ".join(valid)}')
+                                  f'{", ".join(STRATEGIES)}')
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ExperimentError(f'--strategies names {", ".join(duplicates)} more than once; '

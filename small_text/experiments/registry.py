@@ -147,7 +147,8 @@ def _qs(name, **kwargs):
 
 def _torch_qs(name, **kwargs):
     return StrategySpec(f'small_text.integrations.pytorch.query_strategies:{name}',
-                        classifiers=('kimcnn',), needs_torch=True, **kwargs)
+                        classifiers=('kimcnn',), needs_torch=True, requires=('torch',),
+                        extra='pytorch', **kwargs)
 
 
 STRATEGIES = {

@@ -10,12 +10,14 @@ from abc import abstractmethod
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     import torch
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 from small_text.base import LABEL_UNLABELED
 from small_text.data.datasets import (

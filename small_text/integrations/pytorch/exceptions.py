@@ -10,6 +10,6 @@ class PytorchNotFoundError(ImportError, MissingOptionalDependencyError):
     catches it.
     """
 
-    def __init__(self, msg='Could not import pytorch. Install the PyTorch integration with: '
-                           'pip install "small-text[pytorch]"', *args, **kwargs):
+    def __init__(self, msg='Could not import pytorch: this feature needs torch, which is not '
+                           'installed: pip install "small-text[pytorch]"', *args, **kwargs):
         super().__init__(msg, *args, **kwargs)

@@ -48,8 +48,10 @@ _MODULE_OF_NAME = {
     'TransformersDatasetView': _DATASETS,
 }
 
-_missing_getattr = _make_missing_getattr(__name__, INTEGRATION_NAMES, 'transformers',
-                                         ('torch', 'transformers'), PytorchNotFoundError)
+_SETFIT_NEEDS = ('setfit', ('torch', 'transformers', 'setfit'))
+_missing_getattr = _make_missing_getattr(
+    __name__, INTEGRATION_NAMES, 'transformers', ('torch', 'transformers'), PytorchNotFoundError,
+    special={name: _SETFIT_NEEDS for name in INTEGRATION_NAMES if name.startswith('SetFit')})
 
 if any(importlib.util.find_spec(name) is None for name in ('torch', 'transformers')):
     __all__ = ['ModelLoadingStrategy', 'get_default_model_loading_strategy']

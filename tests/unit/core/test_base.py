@@ -110,3 +110,14 @@ def test_check_optional_dependency_checks_metadata_not_importability(monkeypatch
 def test_check_optional_dependency_monkeypatch_is_undone():
     # runs after the tests above: their entries must be gone
     assert set(OPTIONAL_DEPENDENCIES) == {'hnswlib', 'setfit'}
+
+
+def test_missing_extra_message_grammar():
+    from small_text.base import _missing_extra_message
+    assert _missing_extra_message('X', ['hnswlib'], 'hnswlib') == (
+        'X needs hnswlib, which is not installed: pip install "small-text[hnswlib]"')
+    assert _missing_extra_message('Y', ['torch', 'transformers'], 'transformers') == (
+        'Y needs torch and transformers, which are not installed: '
+        'pip install "small-text[transformers]"')
+    assert _missing_extra_message('Z', ['a', 'b', 'c'], 'e').startswith(
+        'Z needs a, b and c, which are not installed')

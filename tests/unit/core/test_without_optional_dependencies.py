@@ -100,3 +100,48 @@ def test_dask_names_raise_an_error_naming_the_extra():
     assert lines[0] == '(2,)'
     assert 'small-text[dask]' in lines[1] and 'select_top_n' in lines[1]
     assert 'small-text[dask]' in lines[2]
+
+
+def test_every_missing_extra_gets_one_message_with_the_right_extra():
+    out = _run('''
+        import small_text.integrations.transformers as tr
+        from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
+        for name in ['SetFitClassification', 'SetFitClassificationFactory',
+                     'TransformerBasedClassification']:
+            try:
+                getattr(tr, name)
+            except PytorchNotFoundError as e:
+                print(e)
+        try:
+            __import__('small_text.integrations.pytorch.classifiers.kimcnn')
+        except PytorchNotFoundError as e:
+            print(e)
+    ''')
+    lines = out.splitlines()
+    assert lines[0] == ('SetFitClassification needs torch, transformers and setfit, which are '
+                        'not installed: pip install "small-text[setfit]"')
+    assert lines[1].startswith('SetFitClassificationFactory needs torch, transformers and '
+                               'setfit, which are not installed')
+    assert lines[2] == ('TransformerBasedClassification needs torch and transformers, which '
+                        'are not installed: pip install "small-text[transformers]"')
+    # the first torch-dependent module on the import path names itself
+    assert lines[3].startswith('Could not import pytorch: small_text.integrations.pytorch.')
+    assert lines[3].endswith(' needs torch, which is not installed: '
+                             'pip install "small-text[pytorch]"')
+
+
+def test_runner_names_the_extra_of_a_torch_strategy_instead_of_calling_it_unknown():
+    out = _run('''
+        from small_text.experiments.config import ExperimentConfig
+        from small_text.experiments.exceptions import ExperimentError
+        for kwargs in [{'strategies': 'badge'}, {'strategies': 'random', 'classifier': 'kimcnn'}]:
+            try:
+                ExperimentConfig(**kwargs)
+            except ExperimentError as e:
+                print(e)
+    ''')
+    lines = out.splitlines()
+    assert lines[0] == ("strategy 'badge' needs torch, which is not installed: "
+                        'pip install "small-text[pytorch]"')
+    assert lines[1] == ('--classifier kimcnn needs torch, which is not installed: '
+                        'pip install "small-text[pytorch]"')

@@ -46,7 +46,8 @@ def test_missing_extra_is_reported(tmp_path, monkeypatch):
     spec = dataclasses.replace(CLASSIFIERS['transformer'],
                                requires=('small_text_no_such_module',))
     monkeypatch.setitem(CLASSIFIERS, 'transformer', spec)
-    with pytest.raises(ExperimentError, match='needs small_text_no_such_module: pip install '
+    with pytest.raises(ExperimentError, match='needs small_text_no_such_module, which is not '
+                                              'installed: pip install '
                                               '"small-text\\[transformers\\]"'):
         ExperimentConfig(classifier='transformer', model=tmp_path)
 

@@ -8,6 +8,7 @@ from contextlib import nullcontext
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
@@ -15,7 +16,8 @@ try:
     import torch.nn.functional as F
     from torch import nn
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 from small_text.base import LABEL_UNLABELED
 from small_text.classifiers.classification import Classifier

@@ -1,10 +1,12 @@
 """Factories for the PyTorch classifiers."""
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     import torch  # noqa: F401
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 from small_text.classifiers.factories import AbstractClassifierFactory
 from small_text.integrations.pytorch.classifiers.kimcnn import KimCNNClassifier

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 import numpy as np
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
@@ -14,7 +15,8 @@ try:
     from torch.func import functional_call, grad, vmap
     from torch.nn.utils.rnn import pad_sequence
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 from small_text.classifiers.classification import EmbeddingMixin
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier

@@ -1,4 +1,5 @@
 """The convolutional sentence classifier of Kim (2014)."""
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
@@ -6,7 +7,8 @@ try:
     import torch.nn.functional as F
     from torch import nn
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 
 class KimCNN(nn.Module):

@@ -5,6 +5,7 @@ from functools import partial
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
@@ -13,7 +14,8 @@ try:
     from torch import nn
     from torch.func import functional_call, grad, vmap
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 from small_text.integrations.pytorch.classifiers.base import AMPArguments
 from small_text.integrations.pytorch.models.mlp import MLP

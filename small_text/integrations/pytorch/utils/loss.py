@@ -1,10 +1,12 @@
 """Loss adapters."""
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     from torch import nn
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 
 class _LossAdapter2DTo1D(nn.Module):

@@ -1,13 +1,15 @@
 """Dropout control, model compilation and module checks."""
 from contextlib import contextmanager
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     import torch
     from torch import nn
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'pytorch')) from e
 
 DROPOUT_MODULES = (nn.Dropout, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout,
                    nn.FeatureAlphaDropout)

@@ -8,19 +8,21 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     import torch
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'transformers')) from e
 
 try:
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 except ImportError as e:
-    raise PytorchNotFoundError('TransformerBasedClassification needs transformers: '
-                               'pip install "small-text[transformers]"') from e
+    raise PytorchNotFoundError(_missing_extra_message(__name__, ['transformers'],
+                                                      'transformers')) from e
 
 from small_text.classifiers.classification import EmbeddingMixin
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier

@@ -4,12 +4,14 @@ import math
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
     from torch.nn.utils.rnn import pad_sequence
 except ImportError as e:
-    raise PytorchNotFoundError() from e
+    raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
+        __name__, ['torch'], 'transformers')) from e
 
 _SPLIT_MIN_SAVING = 0.25
 """A training batch is run as two length-sorted parts (with gradient accumulation) if that
