@@ -16,19 +16,19 @@ from small_text.utils.data import check_training_data
 
 
 class Classifier(ABC):
-    """Abstract base class for classifiers that can be used with the active learning components.
+    """Base class of every classifier that the active learner trains and queries.
 
     Implementations are expected to have the attributes ``num_classes`` and ``multi_label``.
     """
 
     @abstractmethod
     def fit(self, train_set, weights=None):
-        """Train the model using the given train set.
+        """Fit the classifier on a training set.
 
         Parameters
         ----------
         train_set : Dataset
-            The dataset used for training the model.
+            The training data.
         weights : np.ndarray[np.double] or None, default=None
             Sample weights (one per sample of ``train_set``) or None.
 
@@ -40,14 +40,14 @@ class Classifier(ABC):
 
     @abstractmethod
     def predict(self, data_set, return_proba=False, multi_label_threshold=0.5, **kwargs):
-        """Predict the labels for each sample in the given dataset.
+        """Predict the label(s) of every item of ``data_set``.
 
         Parameters
         ----------
         data_set : Dataset
-            A dataset for which the labels are to be predicted.
+            The items to predict.
         return_proba : bool, default=False
-            If True, also returns a probability-like class distribution.
+            Whether to return the class probabilities as well.
         multi_label_threshold : float, default=0.5
             Multi-label only: a label is predicted if its probability exceeds this value.
 
@@ -61,12 +61,12 @@ class Classifier(ABC):
 
     @abstractmethod
     def predict_proba(self, data_set, multi_label_threshold=0.5, **kwargs):
-        """Predict the label distribution for each sample in the given dataset.
+        """Return the class probabilities of every item of ``data_set``.
 
         Parameters
         ----------
         data_set : Dataset
-            A dataset for which the labels are to be predicted.
+            The items to predict.
         multi_label_threshold : float, default=0.5
             Multi-label threshold, for implementations that need it.
 
@@ -105,13 +105,13 @@ class SklearnClassifier(Classifier):
     Parameters
     ----------
     model : BaseEstimator
-        A scikit-learn estimator that implements ``fit`` and ``predict_proba``.
+        Any scikit-learn estimator with ``fit`` and ``predict_proba``.
     num_classes : int
-        Number of classes which are to be trained and predicted: at least 2 (single-label) or
+        How many classes the task has: at least 2 (single-label) or
         1 (multi-label).
     multi_label : bool, default=False
-        If False, the classes are mutually exclusive, i.e. the prediction step results in
-        exactly one predicted label per instance. If True, ``model`` is wrapped in a
+        Whether an item may carry several labels; when False every prediction is exactly one class.
+        If True, ``model`` is wrapped in a
         :class:`~sklearn.multiclass.OneVsRestClassifier`.
 
     Attributes
@@ -142,12 +142,12 @@ class SklearnClassifier(Classifier):
         self.multi_label = multi_label
 
     def fit(self, train_set, weights=None):
-        """Train the model using the given train set.
+        """Fit the classifier on a training set.
 
         Parameters
         ----------
         train_set : SklearnDataset
-            The dataset used for training the model.
+            The training data.
         weights : np.ndarray[np.double] or None, default=None
             Sample weights or None (single-label only).
 
@@ -189,9 +189,9 @@ class SklearnClassifier(Classifier):
         Parameters
         ----------
         data_set : SklearnDataset
-            A dataset for which the labels are to be predicted.
+            The items to predict.
         return_proba : bool, default=False
-            If True, also returns a probability-like class distribution.
+            Whether to return the class probabilities as well.
         multi_label_threshold : float, default=0.5
             Multi-label only: a label is predicted if its probability exceeds this value.
 
@@ -213,12 +213,12 @@ class SklearnClassifier(Classifier):
                                  multi_label_threshold=multi_label_threshold)
 
     def predict_proba(self, data_set, multi_label_threshold=0.5):
-        """Predict the label distribution for each sample in the given dataset.
+        """Return the class probabilities of every item of ``data_set``.
 
         Parameters
         ----------
         data_set : SklearnDataset
-            A dataset for which the labels are to be predicted.
+            The items to predict.
         multi_label_threshold : float, default=0.5
             Unused; present for interface compatibility.
 
@@ -238,7 +238,7 @@ class SklearnClassifier(Classifier):
 
         A single-label model trained on a subset of the classes returns fewer columns; they
         are placed at their class ids (``model.classes_``) and the absent classes get 0, so
-        argmax positions are always class ids. The reference returns the raw columns, which
+        argmax positions are always class ids. small-text 2.0 returns the raw columns, which
         shifts the predicted ids whenever a class is missing from the training data.
         """
         proba = self.model.predict_proba(x)
@@ -292,7 +292,7 @@ class ConfidenceEnhancedLinearSVC(LinearSVC):
     :meth:`set_params`.
 
     Differences from small-text 2.0: the constructor only stores ``linearsvc_kwargs``
-    unchanged (the reference replaces None by ``{}`` and passes the dict on to LinearSVC at
+    unchanged (small-text 2.0 replaces None by ``{}`` and passes the dict on to LinearSVC at
     once), ``set_params`` merges individual LinearSVC parameters into ``linearsvc_kwargs``
     so that ``get_params`` round-trips, and invalid arguments are reported by :meth:`fit`.
     The estimator passes scikit-learn's ``check_estimator`` except where ``LinearSVC``

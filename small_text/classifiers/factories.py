@@ -26,13 +26,12 @@ class SklearnClassifierFactory(AbstractClassifierFactory):
     Parameters
     ----------
     base_estimator : BaseEstimator
-        A scikit-learn estimator which is used as a template for creating new classifier
-        objects.
+        A scikit-learn estimator; each new classifier gets a fresh clone of it.
     num_classes : int
         Number of classes.
     kwargs : dict, default={}
-        Keyword arguments that are passed to the constructor of each classifier that is built
-        by the factory (e.g. ``{'multi_label': True}``). A copy is stored.
+        Extra keyword arguments for the constructor of every classifier the factory builds (e.g.
+        ``{'multi_label': True}``). A copy is stored.
 
     Raises
     ------

@@ -436,7 +436,7 @@ class SklearnDataset(_LabeledDataset):
     reference accepts e.g. a 1-D ``x``, negative labels and labels outside
     ``target_labels``). Assigning ``y`` with ``track_target_labels=False`` raises for any
     label id that is not a target label, also for multi-label data, and leaves the dataset
-    unchanged; the reference compares only the largest id (for csr matrices the largest
+    unchanged; small-text 2.0 compares only the largest id (for csr matrices the largest
     stored value, so it never raises there) and has already replaced ``y`` when it raises.
     """
 
@@ -515,7 +515,7 @@ class TextDataset(_LabeledDataset):
 
     Notes
     -----
-    Differences from small-text 2.0: the reference accepts any sequence as ``x`` (so
+    Differences from small-text 2.0: version 2.0 accepts any sequence as ``x`` (so
     ``TextDataset('hello', y)`` holds five one-character texts) and texts of any type; labels
     are validated as described in :class:`SklearnDataset`.
     """
@@ -672,7 +672,7 @@ class TextDatasetView(_LabeledDatasetView):
 
     Notes
     -----
-    A boolean ndarray mask selects like a list of bools. (The reference iterates over an
+    A boolean ndarray mask selects like a list of bools. (small-text 2.0 iterates over an
     ndarray selection directly, so a boolean mask raises a TypeError there.)
     """
 

@@ -119,7 +119,7 @@ def balanced_sampling(y, n_samples=10):
     samples (at most as many as it has); the remainder goes at random to classes in proportion
     to the samples they have left.
 
-    Multi-label (csr ``y``; an extension of the reference, which supports single-label only):
+    Multi-label (csr ``y``; an extension over small-text 2.0, which supports single-label only):
     rows are chosen greedily, one at a time: among the labels that still have unchosen rows,
     one with the fewest occurrences in the rows chosen so far is picked, and an unchosen row
     carrying it is added, namely one whose labels occur least often so far in total (ties are

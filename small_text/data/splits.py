@@ -89,7 +89,7 @@ def get_splits(train_set, validation_set, weights=None, multi_label=False,
     Returns
     -------
     train_set, validation_set[, weights] : tuple
-        When a split is made, ``weights`` are subset to the training part (the reference
+        When a split is made, ``weights`` are subset to the training part (small-text 2.0
         returns the unsubsetted, misaligned weights).
     """
     if validation_set is not None:

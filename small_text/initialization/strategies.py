@@ -73,7 +73,7 @@ def random_initialization_balanced(y, n_samples=10):
     Single-label: every class gets the same number of samples where it has enough.
     Multi-label (csr ``y``): rows are picked greedily so that the label occurrences in the
     chosen rows stay as even as possible (see
-    :func:`~small_text.data.sampling.balanced_sampling`). The reference supports single-label
+    :func:`~small_text.data.sampling.balanced_sampling`). small-text 2.0 supports single-label
     data only and raises ``NotImplementedError`` for csr labels.
 
     Parameters

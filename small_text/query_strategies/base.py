@@ -140,7 +140,7 @@ def constraints(cls=None, classification_type=None):
     Notes
     -----
     A violation raises :class:`small_text.exceptions.ConstraintViolationError`, a subclass of
-    the ``RuntimeError`` that the reference raises, so existing ``except RuntimeError`` code
+    the ``RuntimeError`` that small-text 2.0 raises, so existing ``except RuntimeError`` code
     keeps working.
     """
     if cls is None:
@@ -206,7 +206,7 @@ def argselect(arr, n, maximum=True, tiebreak=True):
 
     Notes
     -----
-    The reference randomises ties only for ``maximum=False``; here both directions do.
+    small-text 2.0 randomises ties only for ``maximum=False``; here both directions do.
     """
     arr = np.asarray(arr)
     if arr.ndim != 1:

@@ -192,7 +192,7 @@ class ClassBalancer(QueryStrategy):
 
     Notes
     -----
-    The reference only queries the active (non-ignored) classes, so samples allocated to
+    small-text 2.0 only queries the active (non-ignored) classes, so samples allocated to
     ignored classes in the last step of the distribution are silently dropped and fewer than
     ``n`` items come back. Here every class with a positive allocation is queried. The
     reference also shares the mutable default ``ignored_classes`` list between instances;

@@ -69,14 +69,14 @@ def greedy_coreset(x, indices_unlabeled, indices_labeled, n, distance_metric='co
 
     Notes
     -----
-    Differences from the reference, which are fixes of its defects:
+    Differences from small-text 2.0 (each fixes a defect there):
 
     * The pool item at position p is read from row ``indices_unlabeled[p]`` of ``x``; the
       reference read row p, which is correct only when the pool is ``arange``.
-    * An empty labeled set is allowed (the first pick is position 0); the reference crashed.
-    * The cosine similarity is clipped to [-1, 1] before ``arccos``; the reference produced
+    * An empty labeled set is allowed (the first pick is position 0); small-text 2.0 crashed.
+    * The cosine similarity is clipped to [-1, 1] before ``arccos``; small-text 2.0 produced
       NaN for rounding errors above 1 and then selected the NaN.
-    * The reference recomputed the distances to all centres in each of the ``n`` rounds.
+    * small-text 2.0 recomputed the distances to all centres in each of the ``n`` rounds.
       Here a running minimum-distance vector is updated with the new centre only, which
       needs O(|U| (|L| + n) D) time and O(|U|) extra memory.
 
@@ -173,7 +173,7 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
 
     Notes
     -----
-    The reference drew ``n`` rows per batch of ``batch_size`` rows using batch-local
+    small-text 2.0 drew ``n`` rows per batch of ``batch_size`` rows using batch-local
     positions, which returned ``n`` times the number of batches of wrong indices (or
     crashed) for more than ``batch_size`` rows. Here ``q`` is computed over all rows and drawn
     from once, which is identical for at most ``batch_size`` rows.

@@ -142,13 +142,13 @@ def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
 
     Notes
     -----
-    Two departures from the reference implementation, both restoring the paper's definition:
+    Two differences from small-text 2.0, both restoring the paper's definition:
 
-    * The reference divides the summed Hamming distances by the size of the row's processing
+    * small-text 2.0 divides the summed Hamming distances by the size of the row's processing
       batch instead of by ``|L|``, which makes the scores (and, through the product with
       ``r``, the selection) depend on ``batch_size`` and the pool size. Here ``batch_size``
       only bounds memory.
-    * The reference uses the *argsort* of each label's margins (the sample at sorted position
+    * small-text 2.0 uses the *argsort* of each label's margins (the sample at sorted position
       i) where the paper uses the *rank* of sample i, so its ``r_i`` belongs to a different
       sample. Here ``r`` is computed from the ranks.
 
@@ -361,7 +361,7 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
 
     Notes
     -----
-    The reference ignores ``prediction_threshold`` and always counts the labels above 0.5. In
+    small-text 2.0 ignores ``prediction_threshold`` and always counts the labels above 0.5. In
     the paper the label cardinality inconsistency counts the labels the classifier predicts,
     so here the configured threshold decides which labels count as predicted.
 
@@ -397,7 +397,7 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     Combines how much a sample's predicted label vector disagrees with the labeled data with
     a Borda-count aggregation of its per-label uncertainty ranks (see
     :func:`category_vector_inconsistency_and_ranking`, whose notes explain where this
-    implementation follows the paper rather than the reference). The probabilities come from
+    implementation follows the paper rather than small-text 2.0). The probabilities come from
     ``clf.predict_proba(dataset[indices_unlabeled])``; the largest scores are selected.
 
     Parameters
@@ -408,7 +408,7 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     prediction_threshold : float, default=0.5
         A label counts as predicted if its probability exceeds this value.
     epsilon : float, default=1e-8
-        Kept for API compatibility. The reference uses it only in an entropy-based distance
+        Kept for API compatibility. small-text 2.0 uses it only in an entropy-based distance
         whose result it discards; that dead computation is skipped, so it has no effect.
     pbar : str or None, default='tqdm'
         Accepted for compatibility; no progress bar is shown.

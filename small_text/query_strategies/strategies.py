@@ -356,7 +356,7 @@ class SubsamplingQueryStrategy(ScoringMixin, QueryStrategy):
         Raises
         ------
         NotImplementedError
-            Always. The spec demands this; the reference *returns* the exception class
+            Always. small-text 2.0 *returns* the exception class
             instead of raising it, which silently hands callers a non-array.
         """
         raise NotImplementedError('SubsamplingQueryStrategy does not score samples itself; '
@@ -430,10 +430,10 @@ class EmbeddingBasedQueryStrategy(QueryStrategy):
 
         Notes
         -----
-        The reference reads precomputed ``embeddings`` only in subset order, so a matrix
+        small-text 2.0 reads precomputed ``embeddings`` only in subset order, so a matrix
         covering the whole dataset was silently misread (or crashed); here a matrix with
-        ``len(dataset)`` rows is read by dataset position (defect D17). When both shapes
-        match, the subset interpretation wins, as in the reference.
+        ``len(dataset)`` rows is read by dataset position. When both shapes
+        match, the subset interpretation wins, as in small-text 2.0.
         """
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
@@ -588,17 +588,17 @@ class ContrastiveActiveLearning(EmbeddingBasedQueryStrategy):
     Notes
     -----
     The paper takes the neighbours from the labeled set and averages the divergence over
-    them. The reference instead searches all rows of pool and labeled set, so an item's
+    them. small-text 2.0 instead searches all rows of pool and labeled set, so an item's
     nearest "neighbour" is usually the item itself (contributing zero) and unlabeled
     neighbours dilute the contrast; it also divides by ``k * n_classes``. Here the neighbours
     are labeled samples only (never the item itself) and the divergence is averaged over
     ``k``, as in the paper. Consequently at least ``k`` labeled samples are required.
 
-    As in the reference, :meth:`query` always embeds with ``clf`` and ``self.embed_kwargs``
+    As in small-text 2.0, :meth:`query` always embeds with ``clf`` and ``self.embed_kwargs``
     (precomputed ``embeddings`` lack the probabilities this strategy needs).
 
     All pool items are searched in one call of the vector index, which batches internally;
-    searching ``batch_size`` rows per call, as the reference does, costs a per-call overhead
+    searching ``batch_size`` rows per call, as small-text 2.0 does, costs a per-call overhead
     that dominated the run time on large pools.
 
     References

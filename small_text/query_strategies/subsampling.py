@@ -190,11 +190,11 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
     Raises
     ------
     MissingOptionalDependencyError
-        If hnswlib is not installed (checked for any factory, as in the reference).
+        If hnswlib is not installed (checked for any factory, as in small-text 2.0).
 
     Notes
     -----
-    The reference indexed the pool under positions ``0..|U|-1`` but mapped the results through
+    small-text 2.0 indexed the pool under positions ``0..|U|-1`` but mapped the results through
     the current, shrunken pool, and its removal step matched nothing (and crashes on
     NumPy >= 2.4), so from the second query on it returned wrong items. Here the ids are
     dataset positions and the ids that left the pool are removed from the index. The
@@ -265,7 +265,7 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
         Raises
         ------
         NotImplementedError
-            Always (the reference returns the exception class instead of raising it).
+            Always (small-text 2.0 returns the exception class instead of raising it).
         """
         raise NotImplementedError('SEALS does not score samples itself; call query() and read '
                                   'last_scores, which holds the base strategy\'s scores.')
@@ -287,7 +287,7 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
     and queries without labeled samples go to the base strategy unchanged.
 
     The pool index is built on the first query, with dataset positions as ids, and later
-    only loses the items that left the pool; as in the reference, its vectors are not
+    only loses the items that left the pool; as in small-text 2.0, its vectors are not
     refreshed when the embeddings change.
 
     Parameters
@@ -318,10 +318,10 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
 
     Notes
     -----
-    Differences from the reference: anchors are drawn from the global NumPy RNG (the
+    Differences from small-text 2.0: anchors are drawn from the global NumPy RNG (the
     reference used an unseeded ``RandomState``, so runs could not be repeated); k-means++ gets
-    the squared norms it expects (the reference passed plain norms); ``embed_kwargs`` are
-    passed to ``clf.embed``; the index loses the items that left the pool (the reference
+    the squared norms it expects (small-text 2.0 passed plain norms); ``embed_kwargs`` are
+    passed to ``clf.embed``; the index loses the items that left the pool (small-text 2.0
     kept returning them). Multi-label data is supported: the samples of class c are those
     with label c.
 

@@ -43,10 +43,10 @@ def probcover_graph(vectors, vector_index, k=100, ball_radius=0.1):
 
     Notes
     -----
-    The reference dropped the first search result of each row, assuming it is the row
+    small-text 2.0 dropped the first search result of each row, assuming it is the row
     itself; with duplicate vectors it is not, which created self-loops. Here the row itself
     is dropped wherever it appears, and if it is missing, the last result is dropped, so that
-    every row contributes ``k - 1`` candidates as in the reference.
+    every row contributes ``k - 1`` candidates as in small-text 2.0.
     """
     num_rows = vectors.shape[0]
     k = min(k, num_rows)
@@ -107,7 +107,7 @@ def probcover(adjacency, indices_unlabeled, indices_labeled, n):
 
     Notes
     -----
-    The reference deletes only the edges of the selected node itself (decrementing each
+    small-text 2.0 deletes only the edges of the selected node itself (decrementing each
     neighbour's degree by one), keeps counting points that are already covered, and returns
     node 0 repeatedly once all degrees are 0. This implementation follows the paper [1]_:
     choosing a point covers every point in its ball and removes all edges into them, so the
@@ -203,9 +203,9 @@ class ProbCover(EmbeddingBasedQueryStrategy):
 
     Notes
     -----
-    The coverage rule follows the paper, not the reference: choosing a point covers, and
+    The coverage rule follows the paper, not small-text 2.0: choosing a point covers, and
     removes the edges into, every point in its ball, and labeled points cover their balls
-    from the start (see :func:`probcover`). The reference removed only the selected point's
+    from the start (see :func:`probcover`). small-text 2.0 removed only the selected point's
     own edges, and returned duplicates once all degrees were 0.
 
     References

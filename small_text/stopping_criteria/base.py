@@ -123,7 +123,7 @@ class DeltaFScore(StoppingCriterion):
     F is ΔF = 1 - 2a / (2a + b + c). The criterion stops once the last ``window_size`` values of
     ΔF are all below ``threshold``. Binary single-label classification only.
 
-    Unlike the reference implementation, which divides 0/0 (and then never stops) when both
+    Unlike small-text 2.0, which divides 0/0 (and then never stops) when both
     prediction vectors contain no positive label, ΔF is defined as 0 in this case: the
     predictions did not change.
 

@@ -77,7 +77,7 @@ class OverallUncertainty(StoppingCriterion):
 
         Notes
         -----
-        Differences from small-text 2.0: the reference accepts NaN and infinite
+        Differences from small-text 2.0: version 2.0 accepts NaN and infinite
         probabilities, and then never stops.
         """
         if indices_stopping is None:

@@ -83,7 +83,7 @@ class EarlyStopping(EarlyStoppingHandler):
     Every check appends a row ``(epoch, count, train_acc, train_loss, val_acc, val_loss)`` to
     the history, where ``count`` is the number of earlier rows of the same epoch and missing
     values are NaN. The first check that holds a value of the monitored metric becomes the
-    initial best. (The reference sets the best only if that is the very first check; if the
+    initial best. (small-text 2.0 sets the best only if that is the very first check; if the
     first checks lack the value, it later compares a value with itself. This implementation
     does not.)
 
@@ -238,7 +238,7 @@ class EarlyStoppingAndCondition(_EarlyStoppingCondition):
     Every handler is called on every check, in order (no short-circuit), since the handlers
     are stateful.
 
-    Unlike the reference implementation, whose "and" condition aggregates with "any" and thus
+    Unlike small-text 2.0, whose "and" condition aggregates with "any" and thus
     behaves like :class:`EarlyStoppingOrCondition`, this is a true conjunction.
 
     Parameters

@@ -53,7 +53,7 @@ class IVFIndex(VectorIndex):
 
     Notes
     -----
-    This index is an addition to the reference's API. It is available as
+    This index is an addition to the small-text 2.0 API. It is available as
     ``small_text.vector_indexes.ivf.IVFIndex``.
 
     References

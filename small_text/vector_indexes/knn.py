@@ -22,9 +22,9 @@ class KNNIndex(VectorIndex):
     algorithm : {'auto', 'ball_tree', 'kd_tree', 'brute'}, default='auto'
         Passed to ``NearestNeighbors``.
     radius : float, default=1.0
-        Stored but not used (not passed to ``NearestNeighbors``, as in the reference).
+        Stored but not used (not passed to ``NearestNeighbors``, as in small-text 2.0).
     leaf_size : int, default=30
-        Stored but not used (not passed to ``NearestNeighbors``, as in the reference).
+        Stored but not used (not passed to ``NearestNeighbors``, as in small-text 2.0).
     metric : str or callable, default='minkowski'
         Passed to ``NearestNeighbors``; with ``p=2`` the distance is Euclidean.
     p : float, default=2
@@ -89,8 +89,8 @@ class KNNIndex(VectorIndex):
 
         Notes
         -----
-        The reference filtered the deleted rows out of the distances by comparing distance
-        *values* with row numbers, so distances and ids became misaligned (defect D9). Here one
+        small-text 2.0 filtered the deleted rows out of the distances by comparing distance
+        *values* with row numbers, so distances and ids became misaligned. Here one
         row mask selects both.
         """
         if self._index is None:

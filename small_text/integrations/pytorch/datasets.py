@@ -302,7 +302,7 @@ class PytorchTextClassificationDataset(_TupleDatasetMixin, PytorchDataset):
             The possible label ids (see the class description).
         max_length : int, default=512
             Each text keeps at most its first ``max_length`` token ids. The tokenizer is not
-            modified (the reference enables truncation on the caller's tokenizer).
+            modified (small-text 2.0 enables truncation on the caller's tokenizer).
 
         Returns
         -------

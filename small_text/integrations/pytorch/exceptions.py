@@ -5,7 +5,7 @@ from small_text.exceptions import MissingOptionalDependencyError
 class PytorchNotFoundError(ImportError, MissingOptionalDependencyError):
     """PyTorch is required but not installed.
 
-    Derives from both :class:`ImportError` (the reference's behaviour) and
+    Derives from both :class:`ImportError` (small-text 2.0's behaviour) and
     :class:`~small_text.exceptions.MissingOptionalDependencyError`, so either ``except``
     catches it.
     """

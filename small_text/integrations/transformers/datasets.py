@@ -91,7 +91,7 @@ class TransformersDataset(_TupleDatasetMixin, PytorchDataset):
         -------
         dataset : TransformersDataset
             Token ids and attention masks are stored unpadded, as int64 tensors of shape
-            (1, L). The reference pads every text to ``max_length``, which makes every batch
+            (1, L). small-text 2.0 pads every text to ``max_length``, which makes every batch
             ``max_length`` tokens wide.
 
         Raises

@@ -66,7 +66,7 @@ class AMPArguments:
 
     See Also
     --------
-    `PyTorch Docs: Automatic Mixed Precision Package <https://pytorch.org/docs/stable/amp.html>`_
+    `torch.amp <https://pytorch.org/docs/stable/amp.html>`_ (PyTorch's mixed-precision package)
 
     Notes
     -----
@@ -98,7 +98,7 @@ class PytorchModelSelectionMixin:
 
     Notes
     -----
-    The reference writes the model and optimizer states to a temporary directory at every
+    small-text 2.0 writes the model and optimizer states to a temporary directory at every
     evaluation point. Keeping only the best state in memory avoids that I/O (spec §6.8); the
     models are recorded with ``model_path=None``. This relies on the manager's choice among
     k+1 models being its choice among the first k or the new model, which holds for
@@ -180,10 +180,9 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
     Parameters
     ----------
     multi_label : bool, default=False
-        If False, the classes are mutually exclusive, i.e. the prediction step results in
-        exactly one predicted label per instance.
+        Whether an item may carry several labels; when False every prediction is exactly one class.
     device : str or torch.device or None, default=None
-        Torch device on which the computation will be performed. None means ``'cuda'`` if
+        Device that runs training and inference. None means ``'cuda'`` if
         available, else ``'cpu'``.
     mini_batch_size : int, default=32
         Size of the mini batches during training and inference.
@@ -216,7 +215,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         (``'cpu'`` without a model). User settings are copied; a missing ``device_type`` is
         filled in the same way. AMP is always off while there is no model.
 
-        Unlike the reference, which also turns AMP off on the CPU, AMP is honoured there:
+        Unlike small-text 2.0, which also turns AMP off on the CPU, AMP is honoured there:
         CPU autocast with ``torch.bfloat16`` is supported and is what the default dtype gives.
         """
         device_type = 'cpu' if self.model is None else _model_device(self.model).type
@@ -260,9 +259,9 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         Parameters
         ----------
         data_set : Dataset
-            A dataset on whose instances predictions are made.
+            The items to predict.
         return_proba : bool, default=False
-            If True, additionally returns the confidence distribution over all classes.
+            Whether to return the class probabilities as well.
         multi_label_threshold : float, default=0.5
             Multi-label only: a label is predicted iff its probability exceeds this value.
 
@@ -277,7 +276,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
 
         Notes
         -----
-        An empty dataset gives predictions of shape (0,) (the reference returns (0, C)) or an
+        An empty dataset gives predictions of shape (0,) (small-text 2.0 returns (0, C)) or an
         empty csr matrix, and probabilities of shape (0, C).
         """
         proba = self.predict_proba(data_set)
@@ -294,7 +293,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         Parameters
         ----------
         data_set : Dataset
-            A dataset whose labels will be predicted.
+            The items to predict.
         dropout_sampling : int, default=1
             If greater than 1, all dropout modules are enabled during prediction and this many
             predictions are sampled for each instance (Monte Carlo dropout).
@@ -315,7 +314,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         -----
         Inputs are processed in batches of ``mini_batch_size`` sorted by length (results are
         returned in the input order) in eval and inference mode, under autocast with the
-        configured AMP dtype (the reference always uses bfloat16).
+        configured AMP dtype (small-text 2.0 always uses bfloat16).
         """
         if not isinstance(dropout_sampling, (int, np.integer)) or dropout_sampling < 1:
             raise ValueError(f'dropout_sampling must be an int >= 1, got {dropout_sampling!r}.')
@@ -459,7 +458,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
                 f'(valid)')
 
     def validate(self, validation_set):
-        """Obtain validation scores (loss, accuracy) for the given validation set.
+        """Compute the loss and accuracy on a validation set.
 
         Parameters
         ----------
@@ -469,7 +468,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         Returns
         -------
         validation_loss : float
-            Validation loss: as in the reference, the sum over batches of ``mini_batch_size``
+            Validation loss: as in small-text 2.0, the sum over batches of ``mini_batch_size``
             (in the order of the set) of the batch-mean loss, divided by the set size.
         validation_acc : float
             Validation accuracy in [0, 1] (multi-label: the mean fraction of correctly

@@ -21,8 +21,8 @@ class KimCNNClassifierFactory(AbstractClassifierFactory):
     num_classes : int
         Number of classes.
     classification_kwargs : dict, default={}
-        Keyword arguments that are passed to the constructor of each classifier that is built
-        by the factory (e.g. ``embedding_matrix``, which is required). A copy is stored.
+        Extra keyword arguments for the constructor of every classifier the factory builds (e.g.
+        ``embedding_matrix``, which is required). A copy is stored.
     """
 
     def __init__(self, num_classes, classification_kwargs={}):  # noqa: B006 (copied below)
@@ -35,8 +35,8 @@ class KimCNNClassifierFactory(AbstractClassifierFactory):
         Returns
         -------
         classifier : KimCNNClassifier
-            A new instance of KimCNNClassifier which is initialized with the given keyword
-            args ``classification_kwargs``.
+            A freshly built KimCNNClassifier configured with the factory's keyword arguments
+            ``classification_kwargs``.
         """
         return KimCNNClassifier(self.num_classes, **self.classification_kwargs)
 

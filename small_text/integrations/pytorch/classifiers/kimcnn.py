@@ -125,7 +125,7 @@ class KimCNNEmbeddingMixin(EmbeddingMixin):
             The items to embed.
         return_proba : bool, default=False
             If True, also return the predicted probabilities (as :meth:`predict_proba`:
-            softmax, or sigmoid for multi-label; the reference uses softmax for both).
+            softmax, or sigmoid for multi-label; small-text 2.0 uses softmax for both).
         embedding_method : {'pooled', 'gradient'}, default='pooled'
             ``'pooled'``: the pooled convolution features before dropout and the final layer,
             shape (N, out_channels * len(kernel_heights)).
@@ -152,7 +152,7 @@ class KimCNNEmbeddingMixin(EmbeddingMixin):
         Notes
         -----
         The gradients are those of the training loss (cross-entropy, or binary cross-entropy
-        for binary and multi-label data; without class weights) on the logits. The reference
+        for binary and multi-label data; without class weights) on the logits. small-text 2.0
         applies the loss to the softmax outputs, fails for binary data and needs a backward
         pass per sample and class. For the final layer (the default) the gradient is computed
         in closed form: the outer product of the logit gradient and the pooled features. Other
@@ -271,13 +271,12 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
     num_classes : int
         Number of classes.
     multi_label : bool, default=False
-        If False, the classes are mutually exclusive, i.e. the prediction step results in
-        exactly one predicted label per instance.
+        Whether an item may carry several labels; when False every prediction is exactly one class.
     embedding_matrix : torch.FloatTensor or np.ndarray
         A tensor of embeddings of shape (vocab_size, embedding_size); required. Its rows
         follow the token ids of the datasets. Stored as a float32 tensor.
     device : str or torch.device, default=None
-        Torch device on which the computation will be performed (None: ``'cuda'`` if
+        Device that runs training and inference (None: ``'cuda'`` if
         available, else ``'cpu'``).
     num_epochs : int, default=10
         Epochs to train.
@@ -290,20 +289,20 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
     out_channels : int, default=100
         Number of output channels (filters) per kernel height.
     filter_padding : int, default=0
-        Size of the padding to add before and after the sequence before applying the filters.
+        Zero padding added to both ends of each sequence before the convolutions.
     dropout : float, default=0.5
-        Dropout probability for the final layer in KimCNN.
+        Dropout rate applied before KimCNN's output layer.
     validation_set_size : float, default=0.1
-        The size of the validation set as a fraction of the training set, within (0, 1).
+        Share of the training set held out for validation, within (0, 1).
     padding_idx : int, default=0
-        Index of the padding token (as given by the tokenizer).
+        Vocabulary id of the padding token (from the tokenizer).
     kernel_heights : list of int, default=[3, 4, 5]
         Kernel sizes. A copy is stored.
     class_weight : 'balanced' or None, default=None
-        If 'balanced', then the loss function is weighted inversely proportional to the label
-        distribution to the current train set.
+        If 'balanced', each class's loss is weighted by the inverse of its frequency in the current
+        training set.
     amp_args : AMPArguments, default=None
-        Configures the use of Automatic Mixed Precision (AMP).
+        Settings for automatic mixed precision (AMP).
     compile_model : bool, default=False
         Compiles the model with :func:`torch.compile` if True.
     verbosity : int, default=VERBOSITY_MORE_VERBOSE
@@ -401,16 +400,16 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
 
     def fit(self, train_set, validation_set=None, weights=None, early_stopping=None,
             model_selection=None, optimizer=None, scheduler=None):
-        """Train the model using the given train set.
+        """Fit the classifier on a training set.
 
         Parameters
         ----------
         train_set : PytorchTextClassificationDataset
-            The dataset used for training the model.
+            The training data.
         validation_set : PytorchTextClassificationDataset or None, default=None
-            A validation set used for validation during training, or None. If None, the fit
-            operation will split apart a subset of the train set as a validation set, whose
-            size is set by ``self.validation_set_size`` (stratified for single-label data,
+            Data to validate on during training. When None, ``fit`` holds out part of ``train_set``
+            instead; its size comes from ``self.validation_set_size`` (stratified for single-label
+            data,
             random for multi-label data).
         weights : np.ndarray[np.float32] or None, default=None
             Sample weights (one positive weight per item of ``train_set``) or None.
@@ -429,12 +428,12 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
             A pytorch scheduler, stepped after every batch. None means ``self.scheduler``,
             and if that is None too, a constant learning rate. 'linear' decays the learning
             rate linearly to 0 over all training steps (implemented here, so that, unlike in
-            the reference, transformers is not needed).
+            small-text 2.0, transformers is not needed).
 
         Returns
         -------
         self : KimCNNClassifier
-            Returns the current classifier with a fitted model.
+            The classifier itself, now fitted.
 
         Raises
         ------

@@ -66,7 +66,7 @@ class KimCNN(nn.Module):
     Pooling is max-over-time over the filter positions of each text: positions whose window
     contains padding only are left out (as in the paper, where each sentence has its own
     feature map). Predictions therefore do not depend on how much padding a batch has, which
-    lets batches be padded to their longest member only. The reference pools with a fixed
+    lets batches be padded to their longest member only. small-text 2.0 pools with a fixed
     ``MaxPool2d((max_seq_length - k, 1))`` over inputs padded to ``max_seq_length``, which
     includes the padding-only positions and drops the last position.
 

@@ -38,7 +38,7 @@ def _model_input_batches(clf, dataset, batch_size):
     """Yield ``(positions, x)``: the first model input ``x`` of at most ``batch_size`` items
     of ``dataset`` and their positions in ``dataset``.
 
-    Classifiers with ``_create_collate_fn()`` (the reference's contract) are batched
+    Classifiers with ``_create_collate_fn()`` (small-text 2.0's contract) are batched
     sequentially with :func:`~small_text.integrations.pytorch.utils.data.dataloader`;
     :class:`~small_text.integrations.pytorch.classifiers.base.PytorchClassifier` subclasses
     through their length-sorted inference batches, which are split to ``batch_size``.
@@ -232,9 +232,9 @@ class ExpectedGradientLength(QueryStrategy):
 
     Notes
     -----
-    * The reference uses the L1 norm of the gradient; this implementation follows the paper
+    * small-text 2.0 uses the L1 norm of the gradient; this implementation follows the paper
       and uses the L2 norm.
-    * The reference runs one backward pass per item and class; here the per-item, per-class
+    * small-text 2.0 runs one backward pass per item and class; here the per-item, per-class
       gradients come from :func:`torch.func.vmap` over :func:`torch.func.grad`, and an
       embedding layer's weight gradient is computed from the gradient of its output (a sum
       over the positions of each token), so no vocabulary-sized gradient is materialised.
@@ -353,7 +353,7 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
 
     Notes
     -----
-    The reference takes the tokens of row k from the batch-wise unique columns
+    small-text 2.0 takes the tokens of row k from the batch-wise unique columns
     (``torch.unique(x, dim=1)[k]``) and builds ``torch.cuda.LongTensor`` objects, so it runs
     only on CUDA. Here the tokens of row k are the ids of row k, and every device works. See
     also the notes of :class:`ExpectedGradientLength`.
@@ -418,7 +418,7 @@ class ExpectedGradientLengthLayer(ExpectedGradientLength):
     batch_size : int, default=50
         Items per vectorised gradient computation.
     device : str or torch.device, default='cuda'
-        Keyword-only. Device on which the gradients are computed. The reference has no such
+        Keyword-only. Device on which the gradients are computed. small-text 2.0 has no such
         argument and always uses CUDA.
 
     Notes
@@ -595,10 +595,10 @@ class BADGE(EmbeddingBasedQueryStrategy):
 
     Notes
     -----
-    * The reference builds the dense float64 matrix of all gradient embeddings (N x C*D,
+    * small-text 2.0 builds the dense float64 matrix of all gradient embeddings (N x C*D,
       e.g. 12 GB for 100,000 x 768 x 20) with a Python loop per class; here k-means++ runs on
       the factorised form, in float32 chunks.
-    * The reference draws from an unseeded ``np.random.RandomState()``; here all draws come
+    * small-text 2.0 draws from an unseeded ``np.random.RandomState()``; here all draws come
       from the global NumPy RNG, so ``np.random.seed`` makes the selection reproducible.
 
     References
@@ -666,7 +666,7 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
     amp_args : AMPArguments or None, default=None
         Mixed precision settings for training (see :attr:`amp_args`).
     embed_kwargs : dict, default={}
-        Ignored, as in the reference (a copy is stored).
+        Ignored, as in small-text 2.0 (a copy is stored).
     train_kwargs : dict, default={}
         Training settings: ``lr`` (2e-5), ``num_epochs`` (4), ``clip_grad_norm`` (1.0).
         A copy is stored.
@@ -685,10 +685,10 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
 
     Notes
     -----
-    Fixes of the reference (defect D19): the MLP is trained on the embeddings of S and of the
-    labeled items (the reference uses the first ``|S| + |L|`` dataset rows); the picks are
-    mapped through S (the reference treats them as pool positions); if S is smaller than a
-    round's share, the whole pool is the candidate set (the reference duplicates or crashes);
+    Differences from small-text 2.0: the MLP is trained on the embeddings of S and of the
+    labeled items (small-text 2.0 uses the first ``|S| + |L|`` dataset rows); the picks are
+    mapped through S (small-text 2.0 treats them as pool positions); if S is smaller than a
+    round's share, the whole pool is the candidate set (small-text 2.0 duplicates or crashes);
     an empty labeled set raises a ValueError.
 
     References

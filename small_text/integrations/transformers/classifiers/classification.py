@@ -72,28 +72,28 @@ class TransformerModelArguments:
     Parameters
     ----------
     model : str or os.PathLike
-        Name (hub id) or local folder of the transformer model. Will be passed into
+        Name (hub id) or local folder of the transformer model. Handed to
         ``AutoModelForSequenceClassification.from_pretrained()``.
     tokenizer : str or os.PathLike, default=None
-        Name or folder of the tokenizer if deviating from the model name. Will be passed into
+        Name or folder of the tokenizer when it differs from the model's. Handed to
         ``AutoTokenizer.from_pretrained()``.
     config : str or os.PathLike, default=None
-        Name or folder of the config if deviating from the model name. Will be passed into
+        Name or folder of the config when it differs from the model's. Handed to
         ``AutoConfig.from_pretrained()``.
     model_kwargs : dict, default={}
-        Additional kwargs that will be passed into
+        Further keyword arguments for
         ``AutoModelForSequenceClassification.from_pretrained()``. Arguments that are managed
         by small-text (``from_tf``, ``config``, ``cache_dir``, ``force_download``,
         ``local_files_only``) are not allowed. A copy is stored.
     tokenizer_kwargs : dict, default={}
-        Additional kwargs that will be passed into ``AutoTokenizer.from_pretrained()``, except
+        Further keyword arguments for ``AutoTokenizer.from_pretrained()``, except
         the managed ``cache_dir`` and ``force_download``. A copy is stored.
     config_kwargs : dict, default={}
-        Additional kwargs that will be passed into ``AutoConfig.from_pretrained()``, except the
+        Further keyword arguments for ``AutoConfig.from_pretrained()``, except the
         managed ``num_labels``, ``cache_dir`` and ``force_download``. A copy is stored.
     model_loading_strategy : ModelLoadingStrategy or None, default=None
-        Specifies if there should be attempts to download the model or if only local files
-        should be used. None means :func:`~small_text.integrations.transformers.classifiers.
+        Whether the model may be downloaded or must come from local files. None means
+        :func:`~small_text.integrations.transformers.classifiers.
         base.get_default_model_loading_strategy`, evaluated when this object is created (the
         reference evaluates it once, at import time).
     compile_model : bool, default=False
@@ -143,8 +143,8 @@ def _checked_kwargs(name, kwargs):
 
 
 class FineTuningArguments:
-    """Arguments to enable and configure gradual unfreezing and discriminative learning rates
-    as used in Universal Language Model Fine-tuning (ULMFiT) [HR18].
+    """Settings for ULMFiT-style fine-tuning [HR18]: discriminative learning rates per layer group
+    and gradual unfreezing.
 
     The model is split into layer groups, bottom to top: the embeddings, each transformer
     block, the pooler (if the model has one) and the classification head.
@@ -175,7 +175,7 @@ class FineTuningArguments:
 
     Notes
     -----
-    This follows the paper rather than the reference implementation, which uses the
+    This follows the paper rather than small-text 2.0, which uses the
     classifier's ``lr`` for the top group and ignores ``base_lr``, freezes the lower groups for
     the whole training instead of unfreezing them epoch by epoch, ignores ``cut_fraction`` and
     fails for ``layerwise_gradient_decay=-1``. The learning rates are applied with
@@ -244,8 +244,10 @@ def transformers_collate_fn(batch, multi_label=None, num_classes=None, use_sampl
     weights : torch.FloatTensor
         Shape (B,).
     """
-    input_ids, attention_mask = _pad_batch([item[TransformersDataset.INDEX_TEXT] for item in batch],
-                                           [item[TransformersDataset.INDEX_MASK] for item in batch],
+    input_ids, attention_mask = _pad_batch([item[TransformersDataset.INDEX_TEXT] for item in
+    batch],
+                                           [item[TransformersDataset.INDEX_MASK] for item in
+                                           batch],
                                            pad_token_id=pad_token_id)
     label_index = TransformersDataset.INDEX_LABEL
     if multi_label:
@@ -276,10 +278,10 @@ class TransformerBasedEmbeddingMixin(EmbeddingMixin):
             The items to embed.
         return_proba : bool, default=False
             If True, also return the predicted probabilities (as :meth:`predict_proba`:
-            softmax, or sigmoid for multi-label; the reference uses softmax for both).
+            softmax, or sigmoid for multi-label; small-text 2.0 uses softmax for both).
         embedding_method : {'avg', 'cls'}, default='avg'
             ``'avg'``: the mean of the hidden states of the real tokens after the first one
-            (padding is excluded via the attention mask; the reference includes padding
+            (padding is excluded via the attention mask; small-text 2.0 includes padding
             positions, so its result depends on the padding). ``'cls'``: the hidden state of
             the first ([CLS]) token.
         hidden_layer_index : int, default=-1
@@ -345,12 +347,11 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     Parameters
     ----------
     transformer_model : TransformerModelArguments
-        Settings for transformer model, tokenizer and config.
+        Which model, tokenizer and config to load, and how.
     num_classes : int
         Number of classes.
     multi_label : bool, default=False
-        If False, the classes are mutually exclusive, i.e. the prediction step results in
-        exactly one predicted label per instance.
+        Whether an item may carry several labels; when False every prediction is exactly one class.
     num_epochs : int, default=10
         Epochs to train.
     lr : float, default=2e-5
@@ -358,7 +359,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     mini_batch_size : int, default=12
         Size of the mini batches for training, validation, prediction and embedding.
     validation_set_size : float, default=0.1
-        The size of the validation set as a fraction of the training set, within (0, 1).
+        Share of the training set held out for validation, within (0, 1).
     validations_per_epoch : int, default=1
         How often the validation set is evaluated during one epoch: at this many evenly spread
         points, the last one at the end of the epoch.
@@ -366,16 +367,16 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         Discriminative learning rates, gradual unfreezing and the slanted triangular schedule
         of ULMFiT.
     device : str or torch.device, default=None
-        Torch device on which the computation will be performed (None: ``'cuda'`` if
+        Device that runs training and inference (None: ``'cuda'`` if
         available, else ``'cpu'``).
     memory_fix : int, default=1
-        If this value is greater than zero, every ``memory_fix``-many epochs the cuda cache
-        will be emptied to force unused GPU memory being released.
+        When positive, the CUDA cache is emptied every ``memory_fix`` epochs so that unused GPU
+        memory is released.
     class_weight : 'balanced' or None, default=None
-        If 'balanced', then the loss function is weighted inversely proportional to the label
-        distribution to the current train set.
+        If 'balanced', each class's loss is weighted by the inverse of its frequency in the current
+        training set.
     amp_args : AMPArguments, default=None
-        Configures the use of Automatic Mixed Precision (AMP).
+        Settings for automatic mixed precision (AMP).
     verbosity : int, default=VERBOSITY_MORE_VERBOSE
         Epoch summaries are logged (at INFO level) if ``verbosity >= VERBOSITY_MORE_VERBOSE``.
     cache_dir : str, default='.active_learning_lib_cache/'
@@ -526,16 +527,16 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
 
     def fit(self, train_set, validation_set=None, weights=None, early_stopping=None,
             model_selection=None, optimizer=None, scheduler=None):
-        """Train the model using the given train set.
+        """Fit the classifier on a training set.
 
         Parameters
         ----------
         train_set : TransformersDataset
             Training set.
         validation_set : TransformersDataset, default=None
-            A validation set used for validation during training, or None. If None, the fit
-            operation will split apart a subset of the train set as a validation set, whose
-            size is set by ``self.validation_set_size`` (stratified for single-label data,
+            Data to validate on during training. When None, ``fit`` holds out part of ``train_set``
+            instead; its size comes from ``self.validation_set_size`` (stratified for single-label
+            data,
             random for multi-label data).
         weights : np.ndarray[np.float32] or None, default=None
             Sample weights (one positive weight per item of ``train_set``) or None.
@@ -559,7 +560,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         Returns
         -------
         self : TransformerBasedClassification
-            Returns the current classifier with a fitted model.
+            The classifier itself, now fitted.
 
         Raises
         ------

@@ -65,8 +65,8 @@ class TransformerBasedClassificationFactory(_PretrainedModelClassifierFactory):
     num_classes : int
         Number of classes.
     classification_kwargs : dict, default={}
-        Keyword arguments that are passed to the constructor of each classifier that is built
-        by the factory. A copy is stored.
+        Extra keyword arguments for the constructor of every classifier the factory builds. A copy
+        is stored.
     """
 
     _CLASSIFIER = TransformerBasedClassification
@@ -88,8 +88,8 @@ class SetFitClassificationFactory(_PretrainedModelClassifierFactory):
     num_classes : int
         Number of classes.
     classification_kwargs : dict, default={}
-        Keyword arguments that are passed to the constructor of each classifier that is built
-        by the factory. A copy is stored.
+        Extra keyword arguments for the constructor of every classifier the factory builds. A copy
+        is stored.
     """
 
     _CLASSIFIER = SetFitClassification

@@ -86,7 +86,7 @@ class SetFitModelArguments:
         Passed to setfit's ``TrainingArguments``; must not contain ``batch_size``,
         ``show_progress_bar`` or ``seed``. Copied; ``save_strategy='no'`` and
         ``report_to='none'`` are added to the copy if absent (no checkpoints, no experiment
-        trackers; the reference mutates the given dict and keeps setfit's ``report_to``).
+        trackers; small-text 2.0 mutates the given dict and keeps setfit's ``report_to``).
     model_loading_strategy : ModelLoadingStrategy or None, default=None
         None means :func:`~small_text.integrations.transformers.classifiers.base.
         get_default_model_loading_strategy`, evaluated when this object is created.
@@ -216,9 +216,9 @@ class SetFitClassification(SetFitClassificationEmbeddingMixin, Classifier):
     Notes
     -----
     The texts are truncated by the body's tokenizer (its ``max_seq_length`` is set to the
-    limit) rather than by re-encoding and decoding every text as the reference does, so each
+    limit) rather than by re-encoding and decoding every text as small-text 2.0 does, so each
     text is tokenized once per call. Probabilities are dense (N, C) arrays for multi-label
-    data too, as for the other classifiers of this version (the reference returns a
+    data too, as for the other classifiers of this version (small-text 2.0 returns a
     thresholded csr matrix).
 
     References
