@@ -78,7 +78,7 @@ def greedy_coreset(x, indices_unlabeled, indices_labeled, n, distance_metric='co
       NaN for rounding errors above 1 and then selected the NaN.
     * small-text 2.0 recomputed the distances to all centres in each of the ``n`` rounds.
       Here a running minimum-distance vector is updated with the new centre only, which
-      needs O(|U| (|L| + n) D) time and O(|U|) extra memory.
+      needs ``O(|U| (|L| + n) D)`` time and ``O(|U|)`` extra memory.
 
     If ``indices_unlabeled`` is not a contiguous ascending range, the pool rows are copied
     once.

@@ -477,9 +477,9 @@ class EmbeddingBasedQueryStrategy(QueryStrategy):
             Labels aligned with ``indices_labeled``.
         n : int
             Number of samples to select (``0 < n < |U|``).
-        embeddings : np.ndarray of shape (|U|+|L|, D)
+        embeddings : np.ndarray of shape ``(|U|+|L|, D)``
             One embedding per subset row.
-        embeddings_proba : np.ndarray of shape (|U|+|L|, C), default=None
+        embeddings_proba : np.ndarray of shape ``(|U|+|L|, C)``, default=None
             Class probabilities per subset row, if the classifier returned them.
 
         Returns

@@ -24,9 +24,9 @@ class RegexTokenizer:
     """Splits texts with a regular expression and maps the tokens to ids of a vocabulary.
 
     The vocabulary is learned by :meth:`fit`. Id 0 is the padding token ``'[PAD]'`` (matching
-    the default ``padding_idx=0`` of :class:`~small_text.integrations.pytorch.classifiers.
-    kimcnn.KimCNNClassifier`), id 1 the unknown token ``'[UNK]'``; the learned tokens follow,
-    most frequent first (ties in alphabetical order).
+    the default ``padding_idx=0`` of
+    :class:`~small_text.integrations.pytorch.KimCNNClassifier`), id 1 the unknown token
+    ``'[UNK]'``; the learned tokens follow, most frequent first (ties in alphabetical order).
 
     Parameters
     ----------

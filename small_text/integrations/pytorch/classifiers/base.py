@@ -93,8 +93,8 @@ class PytorchModelSelectionMixin:
     model's and optimizer's states are copied to the CPU. After training,
     :meth:`_restore_selected` loads the copy if it is the manager's final selection.
 
-    Nothing happens when the manager is a :class:`~small_text.training.model_selection.
-    NoopModelSelection`.
+    Nothing happens when the manager is a
+    :class:`~small_text.training.NoopModelSelection`.
 
     Notes
     -----

@@ -43,8 +43,9 @@ _GRADIENT_CLIP_NORM = 3.0
 
 def kimcnn_collate_fn(batch, multi_label=None, num_classes=None, use_sample_weights=False,
                       max_seq_len=60, padding_idx=0, filter_padding=0):
-    """Collate items of a :class:`~small_text.integrations.pytorch.datasets.
-    PytorchTextClassificationDataset` into a padded batch.
+    """Collate items of a
+    :class:`~small_text.integrations.pytorch.PytorchTextClassificationDataset` into a padded
+    batch.
 
     Each token sequence is truncated to ``max_seq_len - 2 * filter_padding`` ids and laid out
     as ``filter_padding`` padding ids, the tokens, padding ids up to
@@ -333,8 +334,8 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
 
     Notes
     -----
-    Texts are padded per batch to the longest member (see :class:`~small_text.integrations.
-    pytorch.models.kimcnn.KimCNN` for why that does not change the predictions), not to
+    Texts are padded per batch to the longest member (see
+    :class:`~small_text.integrations.pytorch.models.kimcnn.KimCNN` for why that does not change the predictions), not to
     ``max_seq_len``. Training batches are formed from random chunks of
     50 * ``mini_batch_size`` items sorted by length, and visited in random order; inference
     batches are sorted by length and the results are returned in the input order. The whole

@@ -218,8 +218,8 @@ class FineTuningArguments:
 
 def transformers_collate_fn(batch, multi_label=None, num_classes=None, use_sample_weights=False,
                             *, pad_token_id=0):
-    """Collate items of a :class:`~small_text.integrations.transformers.datasets.
-    TransformersDataset` into a batch padded to its longest member.
+    """Collate items of a :class:`~small_text.integrations.transformers.TransformersDataset`
+    into a batch padded to its longest member.
 
     Parameters
     ----------

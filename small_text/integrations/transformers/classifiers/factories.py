@@ -55,8 +55,8 @@ class _PretrainedModelClassifierFactory(AbstractClassifierFactory):
 
 
 class TransformerBasedClassificationFactory(_PretrainedModelClassifierFactory):
-    """Creates :class:`~small_text.integrations.transformers.classifiers.classification.
-    TransformerBasedClassification` objects.
+    """Creates :class:`~small_text.integrations.transformers.TransformerBasedClassification`
+    objects.
 
     Parameters
     ----------
@@ -78,8 +78,7 @@ class TransformerBasedClassificationFactory(_PretrainedModelClassifierFactory):
 
 
 class SetFitClassificationFactory(_PretrainedModelClassifierFactory):
-    """Creates :class:`~small_text.integrations.transformers.classifiers.setfit.
-    SetFitClassification` objects.
+    """Creates :class:`~small_text.integrations.transformers.SetFitClassification` objects.
 
     Parameters
     ----------
