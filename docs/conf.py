@@ -27,6 +27,7 @@ extensions = [
     'sphinx.ext.autosummary',
     'sphinx.ext.napoleon',
     'sphinx.ext.mathjax',
+    'sphinx-mathjax-offline',  # MathJax ships with the pages: they render offline
 ]
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
