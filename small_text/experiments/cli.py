@@ -128,3 +128,10 @@ def experiment(ctx, config_file, resume, overwrite, quiet, **options):
               f'--resume --out {e.out} to continue.', EXIT_INTERRUPTED)
     click.echo(results.summary_table)
     click.echo(f'\nResults written to {results.out}')
+
+
+# The annotation app's commands; their module imports no web framework until one runs.
+from small_text.annotate.cli import annotate, export  # noqa: E402
+
+main.add_command(annotate)
+main.add_command(export)

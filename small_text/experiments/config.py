@@ -208,11 +208,20 @@ class ExperimentConfig:
         return values
 
 
-def read_config_file(path):
+def read_config_file(path, keys=None, path_keys=_PATH_KEYS):
     """Read a TOML configuration file and return its options as a dict.
 
     Keys are spelled as on the command line (``query-size``; ``query_size`` works too).
     Relative paths are resolved against the folder of the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+    keys : sequence of str, default=None
+        The valid keys (with underscores); None means the fields of :class:`ExperimentConfig`.
+    path_keys : sequence of str, default=('data', 'test', 'out', 'model', 'embeddings')
+        Keys whose string values are paths.
 
     Raises
     ------
@@ -232,14 +241,14 @@ def read_config_file(path):
         raise ExperimentError(f'--config file {path} is not valid TOML ({e}); '
                               'fix the syntax') from None
 
-    valid = [f.name for f in fields(ExperimentConfig)]
+    valid = [f.name for f in fields(ExperimentConfig)] if keys is None else list(keys)
     options = {}
     for key, value in raw.items():
         name = key.replace('-', '_')
         if name not in valid:
             raise ExperimentError(f'unknown key {key!r} in --config file {path}; valid keys: '
                                   f'{", ".join(k.replace("_", "-") for k in valid)}')
-        if name in _PATH_KEYS and isinstance(value, str):
+        if name in path_keys and isinstance(value, str):
             value = path.parent / value
         options[name] = value
     return options

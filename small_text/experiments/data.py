@@ -122,15 +122,53 @@ def read_table(path, text_column, label_column, option='--data'):
         If the file is missing or unreadable, its type is not supported, a column is missing
         or a row lacks a text or label.
     """
+    texts, (labels,) = read_columns(path, text_column, {label_column: '--label-column'},
+                                    option=option)
+    return texts, labels
+
+
+def read_columns(path, text_column, columns, option='--data', optional=()):
+    """Return the texts and the raw values of further columns of a data file.
+
+    Reads the files :func:`read_table` reads.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.jsonl``, ``.csv`` or ``.parquet`` file (``.jsonl.gz`` and ``.csv.gz`` too).
+    text_column : str
+        Column of the texts (strings; every row needs one).
+    columns : dict
+        Further columns to read, each mapped to the command-line option that names it (for
+        error messages), e.g. ``{'label': '--label-column'}``.
+    option : str, default='--data'
+        The command-line option that named ``path``.
+    optional : collection of str, default=()
+        Columns of ``columns`` that may be absent from the file or empty in a row; their
+        missing values are None. The others need a non-empty value in every row.
+
+    Returns
+    -------
+    texts : list of str
+    values : list of list
+        One list of raw values per column of ``columns``, in that order.
+
+    Raises
+    ------
+    ExperimentError
+        If the file is missing or unreadable, its type is not supported, a required column is
+        missing or a row lacks a text or a required value.
+    """
     path = Path(path)
     file_format = _file_format(path, option)
     if not path.exists():
         raise ExperimentError(f'{option} file {path} does not exist; check the path')
     if path.is_dir():
         raise ExperimentError(f'{option} {path} is a folder; pass a data file')
+    flags = {text_column: '--text-column', **columns}
     try:
         if file_format == 'parquet':
-            rows = _read_parquet(path, text_column, label_column, option)
+            rows = _read_parquet(path, flags, optional, option)
         else:
             with _open_text(path) as f:
                 rows = list(_read_jsonl(f, path) if file_format == 'jsonl' else csv.DictReader(f))
@@ -141,26 +179,30 @@ def read_table(path, text_column, label_column, option='--data'):
         raise ExperimentError(f'{option} file {path} cannot be read ({e}); pass a '
                               'UTF-8 text file or a valid .gz file') from None
 
-    texts, labels = [], []
+    texts, values = [], [[] for _ in columns]
     for number, row in enumerate(rows, start=1):
-        for column in (text_column, label_column):
-            if column not in row:
+        for column in flags:
+            if column not in row and column not in optional:
                 if number == 1:
-                    _raise_unknown_column(column, list(row), path, option, text_column)
+                    _raise_unknown_column(column, list(row), path, option, flags[column])
                 raise ExperimentError(f'row {number} of {option} file {path} has no '
                                       f'{column!r} value; fill it in or remove the row')
-        text, label = row[text_column], row[label_column]
+        text = row[text_column]
         if not isinstance(text, str):
             raise ExperimentError(f'row {number} of {option} file {path}: the text in column '
                                   f'{text_column!r} is not a string ({text!r})')
-        if label is None or label == '':
-            raise ExperimentError(f'row {number} of {option} file {path} has no '
-                                  f'{label_column!r} value; fill it in or remove the row')
         texts.append(text)
-        labels.append(label)
+        for column, column_values in zip(columns, values):
+            value = row.get(column)
+            if value is None or value == '':
+                if column not in optional:
+                    raise ExperimentError(f'row {number} of {option} file {path} has no '
+                                          f'{column!r} value; fill it in or remove the row')
+                value = None
+            column_values.append(value)
     if not texts:
         raise ExperimentError(f'{option} file {path} holds no rows; pass a file with data')
-    return texts, labels
+    return texts, values
 
 
 def _file_format(path, option):
@@ -196,7 +238,7 @@ def _read_jsonl(f, path):
         yield row
 
 
-def _read_parquet(path, text_column, label_column, option):
+def _read_parquet(path, flags, optional, option):
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -208,14 +250,13 @@ def _read_parquet(path, text_column, label_column, option):
         if isinstance(e, PermissionError):
             raise
         raise ExperimentError(f'{option} file {path} is not a valid Parquet file ({e})') from None
-    for column in (text_column, label_column):
-        if column not in table.column_names:
-            _raise_unknown_column(column, table.column_names, path, option, text_column)
-    return table.select([text_column, label_column]).to_pylist()
+    for column, flag in flags.items():
+        if column not in table.column_names and column not in optional:
+            _raise_unknown_column(column, table.column_names, path, option, flag)
+    return table.select([c for c in flags if c in table.column_names]).to_pylist()
 
 
-def _raise_unknown_column(column, columns, path, option, text_column):
-    flag = '--text-column' if column == text_column else '--label-column'
+def _raise_unknown_column(column, columns, path, option, flag):
     raise ExperimentError(f'unknown column {column!r} in {option} file {path}; its columns '
                           f'are {", ".join(map(str, columns))}; choose one with {flag}')
 
