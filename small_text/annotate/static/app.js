@@ -83,9 +83,9 @@ async function loadNext() {
 async function act(work) {
   if (state.busy) return;
   state.busy = true;
+  say('');
   try {
     await work();
-    say('');
   } catch (error) {
     say(error.message, true);
   } finally {
