@@ -69,7 +69,9 @@ class AnnotationService:
         self._random = random.Random()
         models = store.models()
         self._model = models[-1] if models else None
-        self._seq_started = self._model['event_seq'] if self._model else 0
+        # label and relabel events since the last retrain started (or the model's snapshot)
+        self._new_labels = store.label_events_since(self._model['event_seq'] if self._model
+                                                    else 0)
         self._training = False
         self._error = None
         self._trainer = Trainer(store.path, Path(store.path).parent / MODELS_DIR,
@@ -147,7 +149,7 @@ class AnnotationService:
         with an optional ``"annotator"``. Returns ``{"labelled": L}``."""
         annotator, pos = _annotator(body.get('annotator')), self._position(body)
         labelled, _ = self.store.answer(pos, 'label', self._value(body), annotator)
-        self._answered(annotator, pos)
+        self._answered(annotator, pos, new_label=True)
         return {'labelled': labelled}
 
     def skip(self, body):
@@ -233,8 +235,9 @@ class AnnotationService:
                                 f'{", ".join(self.labels)}')
         return json.dumps(name)
 
-    def _answered(self, annotator, pos):
+    def _answered(self, annotator, pos, new_label=False):
         with self._lock:
+            self._new_labels += new_label
             lease = self._leases.get(annotator)
             if lease is not None and lease.pos == pos:
                 self._release(annotator)
@@ -294,13 +297,13 @@ class AnnotationService:
         # called with the lock held
         if self._training:
             return
-        new = self.store.label_events_since(self._seq_started)
+        new = self._new_labels
         if self._model is None and new > 0 and self._covered() \
                 or self._model is not None and new >= self.query_size:
             self._submit()
 
     def _submit(self):
-        self._seq_started = self.store.last_seq()
+        self._new_labels = 0
         self._training = True
         self._trainer.submit()
 

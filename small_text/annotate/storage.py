@@ -51,7 +51,9 @@ class Store:
     """The SQLite database of one annotation project.
 
     Each thread gets its own connection. Writes take the database's write lock at the start
-    of their transaction (``BEGIN IMMEDIATE``), so concurrent answers never interleave.
+    of their transaction (``BEGIN IMMEDIATE``), so concurrent answers never interleave; the
+    threads of one process queue on a lock first, which wakes the next writer at once where
+    SQLite's busy handler would poll with growing sleeps.
 
     Parameters
     ----------
@@ -62,6 +64,7 @@ class Store:
     def __init__(self, path):
         self.path = str(path)
         self._local = threading.local()
+        self._write_lock = threading.Lock()
         self._connection().executescript(_SCHEMA)
 
     def _connection(self):
@@ -83,7 +86,7 @@ class Store:
 
     def transaction(self, write=True):
         """Return a context manager around one transaction on this thread's connection."""
-        return _Transaction(self._connection(), write)
+        return _Transaction(self._connection(), self._write_lock if write else None)
 
     def read(self, sql, parameters=()):
         """Run one read-only query and return all rows."""
@@ -267,10 +270,6 @@ class Store:
         return (last_seq, [(pos, value) for pos, kind, value in answers if kind == 'label'],
                 [pos for pos, kind, _ in answers if kind == 'skip'])
 
-    def last_seq(self):
-        """Return the ``seq`` of the last event (0 if there is none)."""
-        return self.read('SELECT COALESCE(MAX(seq), 0) FROM events')[0][0]
-
     def label_events_since(self, seq):
         """Return the number of label and relabel events after event ``seq``."""
         return self.read("SELECT COUNT(*) FROM events WHERE seq > ? AND kind IN "
@@ -322,16 +321,28 @@ class Store:
 
 class _Transaction:
 
-    def __init__(self, db, write):
+    def __init__(self, db, write_lock):
         self.db = db
-        self.write = write
+        self.write_lock = write_lock
 
     def __enter__(self):
-        self.db.execute('BEGIN IMMEDIATE' if self.write else 'BEGIN')
+        if self.write_lock is None:
+            self.db.execute('BEGIN')
+            return self.db
+        self.write_lock.acquire()
+        try:
+            self.db.execute('BEGIN IMMEDIATE')
+        except BaseException:
+            self.write_lock.release()
+            raise
         return self.db
 
     def __exit__(self, exc_type, exc, traceback):
-        self.db.execute('COMMIT' if exc_type is None else 'ROLLBACK')
+        try:
+            self.db.execute('COMMIT' if exc_type is None else 'ROLLBACK')
+        finally:
+            if self.write_lock is not None:
+                self.write_lock.release()
         return False
 
 
