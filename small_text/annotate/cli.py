@@ -13,6 +13,7 @@ from click.core import ParameterSource
 
 from small_text.annotate.export import EXPORT_FORMATS
 from small_text.annotate.project import COLUMN_DEFAULTS, LOOP_DEFAULTS
+from small_text.base import _missing_extra_message
 from small_text.experiments.exceptions import ExperimentError
 
 DEFAULT_HOST = '127.0.0.1'
@@ -66,8 +67,7 @@ def annotate(ctx, project_dir, config_file, **options):
     """
     missing = [name for name in _EXTRA_MODULES if importlib.util.find_spec(name) is None]
     if missing:
-        raise _bad_input(f'small-text annotate needs {" and ".join(missing)}: '
-                         'pip install "small-text[annotate]"')
+        raise _bad_input(_missing_extra_message('small-text annotate', missing, 'annotate'))
     from small_text.annotate.project import open_project
     from small_text.experiments.config import read_config_file
 
