@@ -520,10 +520,10 @@ def _select_precomputed(embeddings, indices_all, num_samples):
 class EmbeddingKMeans(EmbeddingBasedQueryStrategy):
     """Cluster the pool's embeddings with k-means and select the item nearest to each centre.
 
-    The pool embeddings are clustered into ``n`` clusters with :class:`sklearn.cluster.KMeans`
-    (global NumPy RNG); for each centre, in label order, the pool item with the highest cosine
-    similarity is selected, and duplicates are resolved sequentially. See
-    :func:`small_text.query_strategies.kmeans.embedding_kmeans` for the details. Labeled
+    The pool embeddings are clustered into ``n`` clusters by k-means (k-means++ seeding,
+    then Lloyd's algorithm; global NumPy RNG); for each centre, in label order, the pool item
+    with the highest cosine similarity is selected, and duplicates are resolved sequentially.
+    See :func:`small_text.query_strategies.kmeans.embedding_kmeans` for the details. Labeled
     samples are not used. Works for single- and multi-label data.
 
     Parameters
@@ -532,8 +532,15 @@ class EmbeddingKMeans(EmbeddingBasedQueryStrategy):
         L2-normalise the embeddings before clustering.
     mini_batch : bool, default=False
         Keyword-only. Use :class:`sklearn.cluster.MiniBatchKMeans` instead of the exact
-        ``KMeans``: an approximation for large pools, where Lloyd's algorithm can take tens of
-        seconds (about 30 s versus 1 s for 100,000 x 384 on two cores).
+        Lloyd iterations: faster, but an approximation with a higher k-means objective.
+
+    Notes
+    -----
+    Differences from small-text 2.0: the release fits :class:`sklearn.cluster.KMeans` with its
+    defaults. Here the seeding runs on a random sample of the pool and the iterations stop
+    once they improve the k-means objective by less than a relative 1e-4; the objective ends
+    within a fraction of a percent of scikit-learn's, at a small fraction of its run time.
+    The same seed therefore selects different items than the release.
 
     References
     ----------

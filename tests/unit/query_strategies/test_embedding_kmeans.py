@@ -122,3 +122,108 @@ def test_mini_batch_option(monkeypatch):
     assert fitted == [{'n_clusters': 3, 'n_init': 'auto'}]
     assert sorted(result.tolist()) == [2, 7, 12]
     assert EmbeddingKMeans().mini_batch is False
+
+
+def _blobs(num_rows=2000, num_features=16, num_blobs=12, seed=0, dtype=np.float64):
+    rng = np.random.RandomState(seed)
+    centres = rng.randn(num_blobs, num_features) * 3
+    labels = rng.randint(0, num_blobs, num_rows)
+    return (centres[labels] + rng.randn(num_rows, num_features)).astype(dtype)
+
+
+def _inertia(x, centers):
+    distances = ((x[:, np.newaxis, :] - centers[np.newaxis, :, :]) ** 2).sum(axis=2)
+    return distances.min(axis=1).sum()
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_kmeans_inertia_is_within_one_percent_of_scikit_learns(dtype):
+    from sklearn.cluster import KMeans
+
+    from small_text.query_strategies.kmeans import _kmeans
+    x = _blobs(num_blobs=10, dtype=dtype)
+    inertias = []
+    for seed in range(5):  # any seeding can miss a blob: compare medians over seeds
+        np.random.seed(seed)
+        centers, inertia = _kmeans(x, 10)
+        assert centers.dtype == dtype
+        np.testing.assert_allclose(inertia, _inertia(x.astype(np.float64), centers), rtol=1e-4)
+        inertias.append(inertia)
+    reference = [KMeans(n_clusters=10, random_state=seed).fit(x).inertia_ for seed in range(5)]
+    assert np.median(inertias) <= 1.01 * np.median(reference)
+
+
+def test_lloyd_reaches_scikit_learns_inertia_from_the_same_start():
+    from sklearn.cluster import KMeans
+
+    from small_text.query_strategies.kmeans import _lloyd
+    x = _blobs(dtype=np.float32)  # 12 blobs, 10 clusters: many local optima
+    start = x[np.random.RandomState(1).choice(x.shape[0], 10, replace=False)]
+    _, inertia = _lloyd(x, start.copy())
+    reference = KMeans(n_clusters=10, init=start, n_init=1).fit(x).inertia_
+    assert abs(inertia - reference) <= 0.01 * reference
+
+
+def test_kmeans_seeds_on_a_sample_of_large_inputs(monkeypatch):
+    from small_text.query_strategies import kmeans
+    seeded_on = []
+    original = kmeans._kmeans_plusplus
+
+    def recording(x, n_clusters):
+        seeded_on.append(x.shape[0])
+        return original(x, n_clusters)
+
+    monkeypatch.setattr(kmeans, '_kmeans_plusplus', recording)
+    monkeypatch.setattr(kmeans, '_SEED_SAMPLE_MIN', 300)
+    x = _blobs(num_blobs=10)
+    np.random.seed(0)
+    centers, inertia = kmeans._kmeans(x, 10)
+    assert seeded_on == [300]
+    # Lloyd's iterations ran on all rows
+    np.testing.assert_allclose(inertia, _inertia(x, centers), rtol=1e-6)
+
+
+def test_lloyd_without_tolerance_stops_at_a_fixed_point():
+    from small_text.query_strategies.kmeans import _assign, _lloyd, _squared_norms
+    x = _blobs(num_rows=500)
+    centers, inertia = _lloyd(x, x[:8].copy(), tol=0)
+    labels, closest = _assign(x, _squared_norms(x), centers)
+    for j in range(8):
+        np.testing.assert_allclose(centers[j], x[labels == j].mean(axis=0), atol=1e-10)
+    np.testing.assert_allclose(inertia, closest.sum())
+
+
+def test_lloyd_max_iter_bounds_the_iterations():
+    from small_text.query_strategies.kmeans import _lloyd
+    x = _blobs(num_rows=500)
+    start = x[:8].copy()
+    centers, _ = _lloyd(x, start, tol=0, max_iter=0)
+    np.testing.assert_array_equal(centers, start)
+
+
+def test_an_empty_cluster_moves_to_the_farthest_row():
+    from small_text.query_strategies.kmeans import _cluster_means
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [0.0, 1.0]])
+    labels = np.array([0, 0, 0, 1])
+    closest = np.array([0.1, 0.2, 9.0, 0.0])
+    centers = _cluster_means(x, labels, closest, 3)
+    np.testing.assert_allclose(centers, [[2.0, 5 / 3], [0.0, 1.0], [5.0, 5.0]])
+
+
+def test_kmeans_plusplus_picks_distinct_rows_and_survives_duplicates():
+    from small_text.query_strategies.kmeans import _kmeans_plusplus
+    x = _blobs(num_rows=200)
+    np.random.seed(0)
+    centers = _kmeans_plusplus(x, 20)
+    assert np.unique(centers, axis=0).shape[0] == 20
+    assert all((x == c).all(axis=1).any() for c in centers)
+
+    np.random.seed(0)
+    duplicates = np.repeat(np.eye(3), 4, axis=0)  # 3 distinct rows, 12 in all
+    assert _kmeans_plusplus(duplicates, 5).shape == (5, 3)
+
+
+def test_one_cluster_per_row_picks_every_row():
+    x = _blobs(num_rows=30)
+    np.random.seed(0)
+    assert sorted(embedding_kmeans(x, 30).tolist()) == list(range(30))
