@@ -110,6 +110,11 @@ class KNNIndex(VectorIndex):
         ids = self._ids[rows]
         return (ids, distances) if return_distance else ids
 
+    def _measures_euclidean(self):
+        """Whether the distances are plain Euclidean ones (e.g. with the defaults)."""
+        return not self.metric_params and (
+            self.metric in ('euclidean', 'l2') or (self.metric == 'minkowski' and self.p == 2))
+
     def _rows_of(self, ids):
         if ids.size == 0:
             return np.empty(0, dtype=np.int64)

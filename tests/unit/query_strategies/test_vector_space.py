@@ -174,3 +174,55 @@ def test_probcover_with_an_exhaustive_ivf_index_equals_knn():
         IVFIndex, {'num_lists': 5, 'num_probes': 5, 'random_state': 0}), k=15,
         ball_radius=1.0).query(*args, n=10)
     np.testing.assert_array_equal(ivf, exact)
+
+
+def _brute_force_ball_graph(vectors, k, ball_radius):
+    """Row i links to its min(k - 1, |C_i|) nearest rows of C_i, the rows within the radius."""
+    distances = np.sqrt(((vectors[:, np.newaxis] - vectors[np.newaxis]) ** 2).sum(axis=2))
+    edges = set()
+    for i in range(vectors.shape[0]):
+        within = [j for j in np.argsort(distances[i], kind='stable')
+                  if j != i and distances[i, j] <= ball_radius]
+        for j in within[:min(k, vectors.shape[0]) - 1]:
+            edges |= {(i, int(j)), (int(j), i)}
+    return sorted(edges)
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+@pytest.mark.parametrize('k, ball_radius', [(5, 3.0), (100, 3.0), (3, 10.0), (1, 3.0),
+                                            (50, -1.0)])
+def test_euclidean_ball_graph_equals_brute_force(monkeypatch, dtype, k, ball_radius):
+    from small_text.query_strategies import vector_space
+    # small blocks and a small pair budget, so that rows span blocks and pairs get pruned
+    monkeypatch.setattr(vector_space, '_TILE_ROWS', 7)
+    monkeypatch.setattr(vector_space, '_TILE_COLUMNS', 11)
+    vectors = np.random.RandomState(0).randn(150, 8).astype(dtype)
+    graph = probcover_graph(vectors, KNNIndex(), k=k, ball_radius=ball_radius)
+    assert graph.format == 'csr' and graph.dtype == np.int8
+    assert sorted(zip(*map(np.ndarray.tolist, graph.nonzero()))) == \
+        _brute_force_ball_graph(vectors.astype(np.float64), k, ball_radius)
+
+
+@pytest.mark.parametrize('k, ball_radius', [(10, 3.0), (150, 4.0)])
+def test_euclidean_ball_graph_equals_the_index_search(monkeypatch, k, ball_radius):
+    vectors = np.random.RandomState(1).randn(300, 8).astype(np.float32)
+    fast = probcover_graph(vectors, KNNIndex(), k=k, ball_radius=ball_radius)
+    monkeypatch.setattr(KNNIndex, '_measures_euclidean', lambda self: False)
+    searched = probcover_graph(vectors, KNNIndex(), k=k, ball_radius=ball_radius)
+    assert fast.nnz > 0
+    assert (fast != searched).nnz == 0
+
+
+@pytest.mark.parametrize('kwargs, expected', [
+    ({}, True), ({'metric': 'euclidean'}, True), ({'metric': 'l2'}, True),
+    ({'metric': 'minkowski', 'p': 1}, False), ({'metric': 'cosine'}, False),
+    ({'metric_params': {'w': np.ones(2)}}, False)])
+def test_only_euclidean_knn_indexes_take_the_blocked_path(kwargs, expected):
+    assert KNNIndex(**kwargs)._measures_euclidean() is expected
+
+
+def test_a_non_euclidean_knn_index_is_searched():
+    # cosine distances: the rows 0 and 1 point the same way, far apart in Euclidean terms
+    vectors = np.array([[1.0, 0.0], [5.0, 0.0], [0.0, 1.0]])
+    graph = probcover_graph(vectors, KNNIndex(metric='cosine'), k=3, ball_radius=0.01)
+    assert sorted(zip(*graph.nonzero())) == [(0, 1), (1, 0)]
