@@ -127,9 +127,10 @@ def _kmeans(x, n_clusters, tol=_TOL, max_iter=_MAX_ITER):
 
 
 def _kmeans_plusplus(x, n_clusters):
-    """Greedy k-means++ seeding [2]_: each new centre is the best of ``2 + ln(n_clusters)`` rows
-    drawn with probability proportional to their squared distance to the nearest centre
-    ("best" = lowest resulting inertia). Returns the centres, rows of ``x``."""
+    """Greedy k-means++ seeding (Arthur & Vassilvitskii, 2007): each new centre is the best of
+    ``2 + ln(n_clusters)`` rows drawn with probability proportional to their squared distance
+    to the nearest centre ("best" = lowest resulting inertia). Returns the centres, rows of
+    ``x``."""
     num_rows = x.shape[0]
     squared_norms = _squared_norms(x)
     num_trials = 2 + int(np.log(n_clusters))
