@@ -248,12 +248,13 @@ def test_update_with_all_ignored_does_not_retrain():
     np.testing.assert_array_equal(learner.indices_ignored, [10, 11])
 
 
-def test_update_detects_duplicates():
+def test_query_rejects_labeled_indices_from_the_strategy():
     learner = _learner(strategy=_RecordingStrategy([1, 10]))
     learner.initialize(np.array([0, 1, 2]))
-    learner.query(num_samples=2)
-    with pytest.raises(ValueError, match='Duplicate indices detected'):
-        learner.update(np.array([1, 1]))
+    with pytest.raises(ValueError, match='not in the unlabeled pool'):
+        learner.query(num_samples=2)
+    assert learner.indices_queried is None
+    np.testing.assert_array_equal(learner.indices_labeled, [0, 1, 2])
 
 
 def test_reuse_model_keeps_classifier():
