@@ -378,10 +378,16 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
     def save(self, folder, create_folder=False):
         """Save the learner into ``folder``; see :mod:`small_text.serialization`.
 
+        The save is atomic: the files are written into a hidden folder beside ``folder`` and
+        renamed into place, so a crash leaves ``folder`` as it was (missing, empty, or holding
+        the previous save) and the save can simply be repeated.
+
         Parameters
         ----------
         folder : str or Path
-            An empty (or, with ``create_folder``, missing) folder.
+            A missing (with ``create_folder``) or empty folder, or one that holds a previous
+            save (``active_learning.json`` and ``objects.skops`` and nothing else), which is
+            replaced.
         create_folder : bool, default=False
             Create the folder (with parents) if it does not exist.
 
@@ -390,9 +396,14 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
         FileNotFoundError
             If the folder does not exist and ``create_folder`` is False.
         ValueError
-            If the folder is not empty.
+            If the folder holds anything but a previous save, or is a file.
         SerializationException
-            If writing fails.
+            If writing fails; ``folder`` is then unchanged.
+
+        Notes
+        -----
+        Differences from small-text 2.0: a folder that holds exactly a previous save is
+        replaced instead of refused.
         """
         from small_text.serialization import save_active_learner
         save_active_learner(self, Path(folder), create_folder=create_folder)
@@ -401,18 +412,28 @@ class PoolBasedActiveLearner(AbstractPoolBasedActiveLearner):
     def load(cls, folder, trusted=None):
         """Load a learner saved with :meth:`save`.
 
+        Loading runs no code from the folder: only the exact classes that small-text writes,
+        skops' default types and the types named in ``trusted`` are rebuilt, and the manifest
+        is checked for consistency before the learner is built.
+
         Parameters
         ----------
         folder : str or Path
             The folder written by :meth:`save`.
-        trusted : list of str, default=None
-            Further types to trust when loading the model file (see
-            :mod:`small_text.serialization` for the trust model).
+        trusted : list of str or type, default=None
+            Further types to trust when loading the model file, as exact fully qualified names
+            (``"my_package.MyEstimator"``, not a prefix) or the types themselves. Functions
+            are never trusted (see :mod:`small_text.serialization` for the trust model).
 
         Raises
         ------
+        FileNotFoundError
+            If the folder or one of its files is missing (also a SerializationException).
         SerializationException
-            If the folder is invalid, from a newer format version, or holds untrusted types.
+            If the folder is invalid (extra files, damaged or edited files, inconsistent
+            indices or labels), from a newer format version, or holds untrusted types.
+        TypeError
+            If ``trusted`` is not a list of type names or types.
         """
         from small_text.serialization import load_active_learner
         return load_active_learner(Path(folder), trusted=trusted)
