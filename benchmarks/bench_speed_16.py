@@ -10,9 +10,14 @@ its baseline measured in the same run.
 * **ProbCover** with ``VectorIndexFactory(KNNIndex)`` (the exact graph) against the floor of
   a plain float32 matrix product of the same total size (``n x d`` times ``d x n``, in
   blocks of 1,024 rows, into a reused output buffer).
+* **ProbCover-search** (optional case): the same query through the index's kNN search
+  (scikit-learn's ``NearestNeighbors``), the path every non-Euclidean ``KNNIndex`` still
+  takes, against the same floor.
 * **HNSWIndex** with the spec's defaults (``m=64, ef_construction=200, ef=200``) against
   hnswlib called directly with the same parameters: the build over ``n`` vectors, and a
   search of ``k=100`` neighbours for 2,000 of them.
+* **hnsw-params** (optional case): hnswlib's own build time for other ``M``,
+  ``ef_construction`` and thread counts, against the defaults, to show where the time goes.
 
 The embeddings are random 384-dimensional float32 rows (``--data random``, no cluster
 structure, the hardest case for k-means and nearest-neighbour indexes), or rows drawn around
@@ -22,7 +27,8 @@ other repeat), and the table shows medians and the ratio candidate / baseline.
 
 Usage::
 
-    python benchmarks/bench_speed_16.py [--cases kmeans,probcover,hnsw] [--sizes 40000]
+    python benchmarks/bench_speed_16.py [--cases kmeans,probcover,hnsw,probcover-search,
+        hnsw-params] [--sizes 40000]
         [--repeats 3] [--data random]
 """
 import argparse
@@ -101,7 +107,14 @@ def _kmeans_case(num_rows, data):
     return release, ours
 
 
-def _probcover_case(num_rows, data):
+class _SearchedKNNIndex(KNNIndex):
+    """A KNNIndex whose ball graph goes through its kNN search."""
+
+    def _measures_euclidean(self):
+        return False
+
+
+def _probcover_case(num_rows, data, index_class=KNNIndex):
     embeddings = _embeddings(num_rows, data)
     dataset = np.empty((num_rows, 0))
     pool, labeled = np.arange(num_rows - NUM_LABELED), np.arange(num_rows - NUM_LABELED,
@@ -116,17 +129,18 @@ def _probcover_case(num_rows, data):
             np.matmul(block, x.T, out=out[:block.shape[0]])
 
     def ours():
-        ProbCover(vector_index_factory=VectorIndexFactory(KNNIndex)).query(
+        ProbCover(vector_index_factory=VectorIndexFactory(index_class)).query(
             None, dataset, pool, labeled, y, n=N, embeddings=embeddings)
 
     return floor, ours
 
 
-def _hnsw_build_direct(x):
+def _hnsw_build_direct(x, m=64, ef_construction=200, num_threads=-1):
     import hnswlib
     index = hnswlib.Index(space='l2', dim=x.shape[1])
-    index.init_index(max_elements=x.shape[0], ef_construction=200, M=64, random_seed=100)
-    index.add_items(x, np.arange(x.shape[0]))
+    index.init_index(max_elements=x.shape[0], ef_construction=ef_construction, M=m,
+                     random_seed=100)
+    index.add_items(x, np.arange(x.shape[0]), num_threads=num_threads)
     index.set_ef(200)
     return index
 
@@ -179,13 +193,26 @@ def main():
                      [seconds for seconds, _ in base], [seconds for seconds, _ in mine],
                      f'inertia ours/sklearn {inertia_ratio:.4f} '
                      f'(sklearn {statistics.median(base_inertia):.1f})')
-            elif case == 'probcover':
-                floor, ours = _probcover_case(size, args.data)
+            elif case in ('probcover', 'probcover-search'):
+                searched = case == 'probcover-search'
+                floor, ours = _probcover_case(size, args.data,
+                                              _SearchedKNNIndex if searched else KNNIndex)
                 base, mine = _interleaved(lambda: _seconds(floor)[0],
                                           lambda: _seconds(ours)[0], args.repeats)
                 flops = 2.0 * size * size * DIM
-                _row('ProbCover[KNNIndex]', size, 'float32 GEMM n*d x d*n', base, mine,
+                _row('ProbCover[KNNIndex' + (', search]' if searched else ']'), size,
+                     'float32 GEMM n*d x d*n', base, mine,
                      f'GEMM {flops / statistics.median(base) / 1e9:.1f} GFLOP/s')
+            elif case == 'hnsw-params':
+                x = normalize_rows(_embeddings(size, args.data))
+                for m, ef_construction, num_threads in [(16, 200, -1), (64, 64, -1),
+                                                        (64, 200, 1)]:
+                    base, mine = _interleaved(
+                        lambda: _seconds(lambda: _hnsw_build_direct(x))[0],
+                        lambda: _seconds(lambda: _hnsw_build_direct(
+                            x, m, ef_construction, num_threads))[0], args.repeats)
+                    _row('hnswlib build', size, 'm=64, ef_c=200, all threads', base, mine,
+                         f'm={m}, ef_construction={ef_construction}, threads={num_threads}')
             elif case == 'hnsw':
                 x = normalize_rows(_embeddings(size, args.data))
                 base, mine = _interleaved(lambda: _seconds(lambda: _hnsw_build_direct(x)),
