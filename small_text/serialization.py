@@ -21,6 +21,9 @@ trusts, by setting their attributes (their ``__init__`` does not run). Trusted a
 * an explicit list of the exact classes that small-text itself writes into the file: its
   datasets and views, classifiers and factories, query strategies and vector indexes.
 
+Vector indexes (kept by SEALS, AnchorAL and ProbCover) are written as their vectors and ids and
+rebuilt when loading, so no hnswlib graph or fitted scikit-learn tree is read from the file.
+
 Nothing else is trusted: no other class of small-text (and no name prefix), and no function or
 method other than NumPy's and SciPy's ufuncs. A small-text class is accepted only in the role
 small-text writes it in (an object rebuilt from its attributes, or a class stored as an

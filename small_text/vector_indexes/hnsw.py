@@ -54,6 +54,7 @@ class HNSWIndex(VectorIndex):
         self.m = m
         self.random_seed = random_seed
         self._index = None
+        self._removed = []
 
     @property
     def index(self):
@@ -72,6 +73,7 @@ class HNSWIndex(VectorIndex):
         index.add_items(vectors, ids)
         index.set_ef(self.ef)
         self._index = index
+        self._removed = []
 
     def remove(self, ids):
         """Mark the vectors with the given ids as deleted.
@@ -85,6 +87,31 @@ class HNSWIndex(VectorIndex):
             raise _not_built_error()
         for id_ in np.asarray(ids).ravel():
             self._index.mark_deleted(int(id_))
+            self._removed.append(int(id_))
+
+    def __getstate__(self):
+        """Return the state without the hnswlib graph, which cannot be written safely (copying
+        or pickling it through skops aborts the process, and reading a raw graph from a file
+        would trust its bytes): the non-removed vectors and their ids are kept instead."""
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ('_index', '_removed')}
+        if self._index is not None:
+            ids = np.asarray(self._index.get_ids_list(), dtype=np.int64)
+            ids = np.sort(ids[~np.isin(ids, np.asarray(self._removed, dtype=np.int64))])
+            state['_ids'] = ids
+            state['_vectors'] = (np.asarray(self._index.get_items(ids), dtype=np.float32)
+                                 if ids.size else None)
+        return state
+
+    def __setstate__(self, state):
+        """Restore the parameters and rebuild the graph from the saved vectors (checked like
+        the arguments of :meth:`build`)."""
+        state = dict(state)
+        vectors, ids = state.pop('_vectors', None), state.pop('_ids', None)
+        self.__dict__.update(state)
+        self._index, self._removed = None, []
+        if vectors is not None:
+            self.build(vectors, ids=ids)
 
     def search(self, vectors, k=10, return_distance=False):
         """Return the (approximately) ``k`` nearest non-deleted vectors of each query (see

@@ -48,6 +48,7 @@ class KNNIndex(VectorIndex):
         self.n_jobs = n_jobs
 
         self._index = None
+        self._vectors = None
         self._ids = None
         self._sorted_ids = None
         self._sorted_rows = None
@@ -66,6 +67,7 @@ class KNNIndex(VectorIndex):
                                        algorithm=self.algorithm, metric=self.metric, p=self.p,
                                        metric_params=self.metric_params,
                                        n_jobs=self.n_jobs).fit(vectors)
+        self._vectors = vectors
         self._ids = ids
         self._sorted_rows = np.argsort(ids, kind='stable')
         self._sorted_ids = ids[self._sorted_rows]
@@ -114,6 +116,28 @@ class KNNIndex(VectorIndex):
         """Whether the distances are plain Euclidean ones (e.g. with the defaults)."""
         return not self.metric_params and (
             self.metric in ('euclidean', 'l2') or (self.metric == 'minkowski' and self.p == 2))
+
+    def __getstate__(self):
+        """Return the state without the fitted ``NearestNeighbors`` (its tree is not trusted
+        when loading, since scikit-learn would index its raw arrays unchecked); the vectors are
+        kept and the model is refitted on loading."""
+        return {key: value for key, value in self.__dict__.items() if key != '_index'}
+
+    def __setstate__(self, state):
+        """Restore the state and refit the nearest-neighbour model on the saved vectors,
+        keeping the ids and the removed rows."""
+        self.__dict__.update(state)
+        self._index = None
+        if self._vectors is not None:
+            ids, deleted = self._ids, self._deleted
+            self.build(self._vectors, ids=ids)
+            if deleted is not None:
+                deleted = np.asarray(deleted)
+                if deleted.shape != self._deleted.shape or deleted.dtype != bool:
+                    raise ValueError(f'the removed-rows mask must be a bool array of shape '
+                                     f'{self._deleted.shape}, got {deleted.dtype} '
+                                     f'{deleted.shape}')
+                self._deleted = deleted
 
     def _rows_of(self, ids):
         if ids.size == 0:
