@@ -103,7 +103,9 @@ class EarlyStopping(EarlyStoppingHandler):
 
     def __init__(self, metric: Metric, min_delta: float = 1e-14, patience: int = 5,
                  threshold: float = 0.0):
-        if not isinstance(metric, Metric) or metric.name not in self._MONITORABLE_METRICS:
+        # by protocol, so that a Metric of a reloaded copy of its module is accepted
+        if not all(hasattr(metric, attribute) for attribute in ('name', 'lower_is_better')) \
+                or metric.name not in self._MONITORABLE_METRICS:
             raise ValueError(f'metric must be a Metric named one of '
                              f'{list(self._MONITORABLE_METRICS)}, but got {metric!r}.')
         if min_delta < 0:
@@ -191,7 +193,7 @@ class _EarlyStoppingCondition(EarlyStoppingHandler):
         if len(early_stopping_handlers) == 0:
             raise ValueError('early_stopping_handlers must contain at least one handler.')
         for handler in early_stopping_handlers:
-            if not isinstance(handler, EarlyStoppingHandler):
+            if not hasattr(handler, 'check_early_stop'):  # by protocol (see EarlyStopping)
                 raise TypeError(f'early_stopping_handlers must contain EarlyStoppingHandler '
                                 f'instances only, but got {type(handler).__name__}.')
         self.early_stopping_handlers = early_stopping_handlers

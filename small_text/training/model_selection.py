@@ -341,7 +341,7 @@ def _as_name_list(names):
 
 def _check_metrics(metrics):
     for metric in metrics:
-        if not isinstance(metric, Metric):
+        if not all(hasattr(metric, attribute) for attribute in ('name', 'dtype')):  # protocol
             raise TypeError(f'metrics must contain Metric instances only, but got '
                             f'{type(metric).__name__}.')
     return [metric.name for metric in metrics]

@@ -190,3 +190,22 @@ def _check_row_sums(row_sums, name, distributions, offset):
         position = np.unravel_index(np.argmax(invalid), row_sums.shape)
         raise ValueError(f'Every row of {name} must {requirement}, but row '
                          f'{offset + position[0]} sums to {row_sums[position]}.')
+
+
+def check_protocol(value, name, expected, attributes):
+    """Return ``value`` if it has every attribute named in ``attributes``.
+
+    This checks the library's own argument objects by protocol (the attributes the library
+    reads), not by class identity: an ``isinstance`` check fails for an instance of another
+    copy of the same class, e.g. after ``importlib.reload`` of its module.
+
+    Raises
+    ------
+    ValueError
+        Otherwise, naming ``name``, what it must be (``expected``) and the missing attributes.
+    """
+    missing = [attribute for attribute in attributes if not hasattr(value, attribute)]
+    if len(missing) > 0:
+        raise ValueError(f'{name} must be a {expected}, got {type(value).__name__} (it lacks the '
+                         f'attributes {missing}).')
+    return value

@@ -3,7 +3,6 @@ defaults and model selection."""
 import datetime
 import math
 import warnings
-from abc import abstractmethod
 from contextlib import nullcontext
 
 import numpy as np
@@ -15,6 +14,7 @@ try:
     import torch
     import torch.nn.functional as F
     from torch import nn
+    from torch.nn.utils.rnn import pad_sequence
 except ImportError as e:
     raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
         __name__, ['torch'], 'pytorch')) from e
@@ -28,16 +28,16 @@ from small_text.integrations.pytorch.utils.loss import _LossAdapter2DTo1D
 from small_text.integrations.pytorch.utils.misc import enable_dropout
 from small_text.training.early_stopping import (
     EarlyStopping,
-    EarlyStoppingHandler,
     EarlyStoppingOrCondition,
     NoopEarlyStopping,
 )
 from small_text.training.metrics import Metric
-from small_text.training.model_selection import ModelSelectionManager, NoopModelSelection
+from small_text.training.model_selection import NoopModelSelection
 from small_text.utils.classification import (
     _check_classifier_dataset_consistency,
     prediction_result,
 )
+from small_text.utils._validation import check_protocol
 from small_text.utils.data import check_training_data
 from small_text.utils.datetime import format_timedelta
 
@@ -173,9 +173,11 @@ class _LinearDecay:
 class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
     """Abstract base class of the PyTorch classifiers.
 
-    Subclasses set ``num_classes``, build ``self.model`` and provide batches through
-    :meth:`_sorted_inference_batches`; this class implements prediction, class weights,
-    losses, accuracies and the handling of the training arguments.
+    Subclasses implement :meth:`fit`, set ``num_classes`` and build ``self.model``; this class
+    implements prediction, validation, class weights, losses, accuracies and the handling of
+    the training arguments. By default, prediction feeds the model batches of the items'
+    zero-padded ``x`` tensors; a subclass whose model takes other inputs overrides
+    ``_sorted_inference_batches`` (see its docstring) or :meth:`predict_proba`.
 
     Parameters
     ----------
@@ -234,15 +236,41 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         enabled = amp_args.use_amp and amp_args.dtype == torch.float16
         return torch.amp.GradScaler(amp_args.device_type, enabled=enabled)
 
-    @abstractmethod
     def _sorted_inference_batches(self, dataset):
         """Return ``(order, batches)`` for inference on ``dataset``.
 
         ``order`` is an int array: the k-th row of the concatenated batch outputs belongs to
         item ``order[k]`` of ``dataset``. ``batches`` is an iterable of
         ``(batch_slice, model_inputs)``: ``order[batch_slice]`` are the batch's items and
-        ``model_inputs`` a tuple of tensors on ``self.device``.
+        ``model_inputs`` a tuple of tensors on ``self.device``, passed to :meth:`_logits`.
+
+        This default keeps the input order and takes consecutive batches of
+        :meth:`_predict_batch_size` items; the model input is the items' ``x`` tensors
+        (flattened), padded with zeros to the longest one of the batch. The library's
+        classifiers override it with length-sorted batches; a subclass whose model takes other
+        inputs overrides it (or :meth:`predict_proba`).
         """
+        sequences = [torch.as_tensor(x).reshape(-1) for x in dataset.x]
+        batch_size = self._predict_batch_size()
+        bounds = [(start, min(start + batch_size, len(sequences)))
+                  for start in range(0, len(sequences), batch_size)]
+
+        def batches():
+            for start, end in bounds:
+                padded = pad_sequence(sequences[start:end], batch_first=True, padding_value=0)
+                yield slice(start, end), (padded.to(self.device, non_blocking=True),)
+
+        return np.arange(len(sequences)), batches()
+
+    def _train_batch_size(self):
+        """The batch size of training steps (``mini_batch_size`` unless a subclass has a
+        separate setting)."""
+        return self.mini_batch_size
+
+    def _predict_batch_size(self):
+        """The batch size of prediction, validation and embedding (``mini_batch_size``
+        unless a subclass has a separate setting)."""
+        return self.mini_batch_size
 
     def _logits(self, model_inputs):
         """Return the logits of the model for one batch of model inputs."""
@@ -312,8 +340,9 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
 
         Notes
         -----
-        Inputs are processed in batches of ``mini_batch_size`` sorted by length (results are
-        returned in the input order) in eval and inference mode, under autocast with the
+        Inputs are processed in batches of the prediction batch size (``mini_batch_size``
+        unless configured otherwise), sorted by length (results are returned in the input
+        order) in eval and inference mode, under autocast with the
         configured AMP dtype (small-text 2.0 always uses bfloat16).
         """
         if not isinstance(dropout_sampling, (int, np.integer)) or dropout_sampling < 1:
@@ -344,12 +373,25 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         """Call ``batch_fn(batch_slice, model_inputs)`` on the length-sorted inference batches
         of ``dataset`` and return the concatenated outputs as a float32 NumPy array in the
         order of ``dataset``."""
-        order, batches = self._sorted_inference_batches(dataset)
+        return self._collect_batches(*self._sorted_inference_batches(dataset), batch_fn)
+
+    @staticmethod
+    def _collect_batches(order, batches, batch_fn):
+        """Call ``batch_fn`` on ``batches`` (see ``_sorted_inference_batches``) and return
+        the concatenated outputs as a float32 NumPy array whose row i belongs to item i. The
+        outputs stay on the device until one copy at the end."""
         outputs = torch.cat([batch_fn(batch_slice, model_inputs)
                              for batch_slice, model_inputs in batches]).float().cpu()
         result = np.empty(tuple(outputs.shape), dtype=np.float32)
         result[order] = outputs.numpy()
         return result
+
+    def _to_device(self, tensor):
+        """``tensor`` on ``self.device``. A copy to a CUDA device goes from pinned memory and
+        does not block the host (the stream orders it before any use)."""
+        if torch.device(self.device).type == 'cuda' and tensor.device.type == 'cpu':
+            return tensor.pin_memory().to(self.device, non_blocking=True)
+        return tensor.to(self.device)
 
     def _check_fitted(self):
         if self.model is None:
@@ -369,12 +411,12 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
             labels = torch.from_numpy(dataset.y[:, :self.num_classes].toarray()).float()
         else:
             labels = torch.from_numpy(dataset.y).long()
-        return labels.to(self.device)
+        return self._to_device(labels)
 
     def _check_dataset_type(self, dataset, name):
         """Raise a TypeError unless ``dataset`` is of one of ``self._DATASET_TYPES`` (the
-        classifier's dataset class first, then its view class)."""
-        if not isinstance(dataset, self._DATASET_TYPES):
+        classifier's dataset class first, then its view class); no check if that is empty."""
+        if len(self._DATASET_TYPES) > 0 and not isinstance(dataset, self._DATASET_TYPES):
             raise TypeError(f'{name} must be a {self._DATASET_TYPES[0].__name__} (or a view of '
                             f'one), got {type(dataset).__name__}.')
 
@@ -433,7 +475,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         """The sample weights as a float tensor on the device (all ones for None)."""
         weights = (torch.ones(num_samples) if weights is None
                    else torch.as_tensor(np.asarray(weights), dtype=torch.float32))
-        return weights.to(self.device)
+        return self._to_device(weights)
 
     @staticmethod
     def _optimizer_step(optimizer, scheduler, scaler, parameters, max_grad_norm):
@@ -468,8 +510,9 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         Returns
         -------
         validation_loss : float
-            Validation loss: as in small-text 2.0, the sum over batches of ``mini_batch_size``
-            (in the order of the set) of the batch-mean loss, divided by the set size.
+            Validation loss: the sum over consecutive batches of the prediction batch size
+            (``mini_batch_size`` unless configured otherwise; in the order of the set) of the
+            batch-mean loss, divided by the set size, as in small-text 2.0.
         validation_acc : float
             Validation accuracy in [0, 1] (multi-label: the mean fraction of correctly
             predicted label positions).
@@ -489,26 +532,36 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         num_samples = len(validation_set)
         if num_samples == 0:
             raise ValueError('validation_set must not be empty.')
-        if self.criterion is None:
-            self.criterion = self._build_criterion(self.class_weights_)
+        if getattr(self, 'criterion', None) is None:
+            self.criterion = self._build_criterion(getattr(self, 'class_weights_', None))
+        return self._validate_prepared(self._prepare_validation(validation_set))
+
+    def _prepare_validation(self, validation_set):
+        """The device-side inputs of :meth:`validate` on ``validation_set``: ``(labels,
+        targets, order, batches)``. Training reuses them at every evaluation point where
+        ``batches`` is a sequence (not a one-shot iterator)."""
         labels = self._labels_tensor(validation_set)
-        targets = self._loss_targets(labels)
-        order, _ = self._sorted_inference_batches(validation_set)
-        order = torch.from_numpy(order).to(self.device)
+        order, batches = self._sorted_inference_batches(validation_set)
+        return labels, self._loss_targets(labels), order, batches
+
+    def _validate_prepared(self, prepared):
+        """``(loss, accuracy)`` of the model on the output of :meth:`_prepare_validation`."""
+        labels, targets, order, batches = prepared
+        num_samples = order.shape[0]
+        device_order = self._to_device(torch.from_numpy(order))
 
         def batch_scores(batch_slice, model_inputs):
-            indices = order[batch_slice]
+            indices = device_order[batch_slice]
             logits = self._logits(model_inputs).float()
             losses = self.criterion(logits, targets[indices])
             return torch.stack([losses, self._correct_per_sample(logits, labels[indices])], 1)
 
         self.model.eval()
         with inference_mode(), self._autocast():
-            scores = self._collect_in_input_order(validation_set, batch_scores)
+            scores = self._collect_batches(order, batches, batch_scores)
+        batch_size = self._predict_batch_size()
         sequential_batch_sizes = np.minimum(
-            self.mini_batch_size,
-            num_samples - (np.arange(num_samples) // self.mini_batch_size)
-            * self.mini_batch_size)
+            batch_size, num_samples - (np.arange(num_samples) // batch_size) * batch_size)
         loss = float(np.sum(scores[:, 0] / sequential_batch_sizes) / num_samples)
         return loss, float(scores[:, 1].sum() / num_samples)
 
@@ -601,9 +654,8 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
             ])
         if isinstance(early_stopping, str) and early_stopping == 'none':
             return NoopEarlyStopping()
-        if not isinstance(early_stopping, EarlyStoppingHandler):
-            raise ValueError(f'early_stopping must be an EarlyStoppingHandler, None or '
-                             f'\'none\', got {early_stopping!r}.')
+        check_protocol(early_stopping, 'early_stopping',
+                       'EarlyStoppingHandler, None or \'none\'', ('check_early_stop',))
         return early_stopping
 
     @staticmethod
@@ -613,9 +665,8 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         if model_selection is None or (isinstance(model_selection, str)
                                        and model_selection == 'none'):
             return NoopModelSelection()
-        if not isinstance(model_selection, ModelSelectionManager):
-            raise ValueError(f'model_selection must be a ModelSelectionManager, None or '
-                             f'\'none\', got {model_selection!r}.')
+        check_protocol(model_selection, 'model_selection',
+                       'ModelSelectionManager, None or \'none\'', ('add_model', 'select'))
         return model_selection
 
     @staticmethod

@@ -311,6 +311,11 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
     show_progress_bar : bool or None, default=None
         Keyword-only. Show a progress bar in :meth:`embed`; None means the default given by
         the environment variable ``SMALL_TEXT_PROGRESS_BARS``.
+    train_batch_size : int or None, default=None
+        Keyword-only. Batch size of the training steps; None means ``mini_batch_size``.
+    predict_batch_size : int or None, default=None
+        Keyword-only. Batch size of validation, prediction and embedding; None means
+        ``mini_batch_size``.
 
     Attributes
     ----------
@@ -350,7 +355,7 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
                  filter_padding=0, dropout=0.5, validation_set_size=0.1, padding_idx=0,
                  kernel_heights=[3, 4, 5], class_weight=None, amp_args=None,
                  compile_model=False, verbosity=VERBOSITY_MORE_VERBOSE, *,
-                 show_progress_bar=None):
+                 show_progress_bar=None, train_batch_size=None, predict_batch_size=None):
         super().__init__(multi_label=multi_label, device=device,
                          mini_batch_size=mini_batch_size, amp_args=amp_args)
         if embedding_matrix is None:
@@ -375,6 +380,8 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         self.compile_model = compile_model
         self.verbosity = verbosity
         self.show_progress_bar = show_progress_bar
+        self.train_batch_size = train_batch_size
+        self.predict_batch_size = predict_batch_size
 
         self.criterion = None
         self.optimizer = None
@@ -457,7 +464,8 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
                 lr=self.lr, eps=1e-8)
         scheduler = self._default_scheduler(
             optimizer, scheduler,
-            self._num_training_steps(len(sub_train), self.mini_batch_size, self.num_epochs))
+            self._num_training_steps(len(sub_train), self._train_batch_size(),
+                                    self.num_epochs))
 
         self._checkpoint = None
         self._train(sub_train, sub_valid, sub_weights, early_stopping, model_selection,
@@ -470,9 +478,10 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         if not 0 <= 2 * self.filter_padding < self.max_seq_len:
             raise ValueError(f'filter_padding must satisfy 0 <= 2 * filter_padding < '
                              f'max_seq_len={self.max_seq_len}, got {self.filter_padding}.')
-        for name in ('num_epochs', 'mini_batch_size'):
-            if getattr(self, name) < 1:
-                raise ValueError(f'{name} must be at least 1, got {getattr(self, name)}.')
+        for name in ('num_epochs', 'mini_batch_size', 'train_batch_size', 'predict_batch_size'):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f'{name} must be at least 1, got {value}.')
 
     def _train(self, sub_train, sub_valid, weights, early_stopping, model_selection, optimizer,
                scheduler):
@@ -483,11 +492,13 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         amp_args = self.amp_args
         scaler = self._grad_scaler(amp_args)
 
+        validation = self._prepare_validation(sub_valid)  # padded and sorted once per fit
+
         start_time = datetime.datetime.now()
         for epoch in range(self.num_epochs):
             train_loss, train_acc = self._train_epoch(tokens, widths, labels, targets, weights,
                                                       optimizer, scheduler, scaler, amp_args)
-            val_loss, val_acc = self.validate(sub_valid)
+            val_loss, val_acc = self._validate_prepared(validation)
             measured_values = {'train_loss': train_loss, 'train_acc': train_acc,
                                'val_loss': val_loss, 'val_acc': val_acc}
             stop = early_stopping.check_early_stop(epoch + 1, measured_values)
@@ -504,22 +515,24 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         fraction of correct predictions. Host and device synchronise once, at the end."""
         self.model.train()
         num_samples = tokens.shape[0]
-        order, bounds, batch_widths = _bucketed_training_batches(widths, self.mini_batch_size)
-        order = torch.from_numpy(order).to(self.device)
+        order, bounds, batch_widths = _bucketed_training_batches(widths, self._train_batch_size())
+        # one gather per epoch; each batch is then a view (no per-batch indexing)
+        order = self._to_device(torch.from_numpy(order))
+        tokens, labels, targets, weights = (tensor[order]
+                                            for tensor in (tokens, labels, targets, weights))
         parameters = [parameter for parameter in self.model.parameters()
                       if parameter.requires_grad]
         loss_sum = torch.zeros((), device=self.device)
         correct_sum = torch.zeros((), device=self.device)
         for (start, end), width in zip(bounds, batch_widths):
-            indices = order[start:end]
             optimizer.zero_grad(set_to_none=True)
             with self._autocast(amp_args):
-                logits = self.model(tokens[indices, :width])
-                loss = self._weighted_loss(logits, targets[indices], weights[indices])
+                logits = self.model(tokens[start:end, :width])
+                loss = self._weighted_loss(logits, targets[start:end], weights[start:end])
             scaler.scale(loss).backward()
             self._optimizer_step(optimizer, scheduler, scaler, parameters, _GRADIENT_CLIP_NORM)
             loss_sum += loss.detach()
-            correct_sum += self.sum_up_accuracy_(logits.detach(), labels[indices])
+            correct_sum += self.sum_up_accuracy_(logits.detach(), labels[start:end])
         train_loss, train_acc = (torch.stack([loss_sum, correct_sum]) / num_samples).tolist()
         return train_loss, train_acc
 
@@ -534,16 +547,24 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
         widths = np.clip(lengths + 2 * self.filter_padding + max_kernel_height - 1,
                          max_kernel_height, self.max_seq_len)
         tokens = _pad_token_ids(x, self.max_seq_len, self.padding_idx, self.filter_padding)
-        return tokens.to(self.device), widths
+        return self._to_device(tokens), widths
+
+    def _train_batch_size(self):
+        return self.mini_batch_size if self.train_batch_size is None else self.train_batch_size
+
+    def _predict_batch_size(self):
+        return (self.mini_batch_size if self.predict_batch_size is None
+                else self.predict_batch_size)
 
     def _sorted_inference_batches(self, dataset):
         self._check_dataset_type(dataset, 'dataset')
         tokens, widths = self._padded_tokens(dataset)
         order = np.argsort(widths, kind='stable')
-        sorted_tokens = tokens[torch.from_numpy(order).to(self.device)]
+        sorted_tokens = tokens[self._to_device(torch.from_numpy(order))]
         batches = []
-        for start in range(0, len(order), self.mini_batch_size):
-            end = min(start + self.mini_batch_size, len(order))
+        batch_size = self._predict_batch_size()
+        for start in range(0, len(order), batch_size):
+            end = min(start + batch_size, len(order))
             width = int(widths[order[end - 1]])
             batches.append((slice(start, end), (sorted_tokens[start:end, :width],)))
         return order, batches

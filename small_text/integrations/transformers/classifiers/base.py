@@ -42,13 +42,24 @@ def _hub_offline():
 
 def _check_model_loading_strategy(model_loading_strategy):
     """Return the strategy, resolving None to :func:`get_default_model_loading_strategy`
-    (at call time, so that a later ``SMALL_TEXT_OFFLINE`` is honoured)."""
+    (at call time, so that a later ``SMALL_TEXT_OFFLINE`` is honoured); raise a ValueError
+    for anything but a member of :class:`ModelLoadingStrategy` (compared by value)."""
     if model_loading_strategy is None:
         return get_default_model_loading_strategy()
-    if not isinstance(model_loading_strategy, ModelLoadingStrategy):
+    try:  # by value, so that a member of a reloaded copy of the enum is accepted
+        return ModelLoadingStrategy(getattr(model_loading_strategy, 'value', None))
+    except ValueError:
         raise ValueError(f'model_loading_strategy must be a ModelLoadingStrategy, got '
-                         f'{model_loading_strategy!r}.')
-    return model_loading_strategy
+                         f'{model_loading_strategy!r}.') from None
+
+
+def _check_managed_kwargs(name, kwargs, managed):
+    """Raise a ValueError if the keyword-argument dict ``kwargs`` (called ``name``) contains
+    one of the keys in ``managed``, which small-text sets itself."""
+    for key in kwargs:
+        if key in managed:
+            raise ValueError(f'Cannot override managed keyword argument in {name}: {key} '
+                             f'(small-text sets {", ".join(managed)}); remove it from {name}.')
 
 
 def _loading_arguments(model_loading_strategy):

@@ -29,6 +29,7 @@ from small_text.integrations.pytorch.classifiers.base import PytorchClassifier
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
 from small_text.integrations.pytorch.utils.misc import _compile_if_possible, _unwrap
 from small_text.integrations.transformers.classifiers.base import (
+    _check_managed_kwargs,
     _check_model_loading_strategy,
     _loading_arguments,
     _resolve_pretrained,
@@ -51,6 +52,7 @@ from small_text.integrations.transformers.utils.classification import (
 )
 from small_text.utils.classification import _multi_label_list_to_multi_hot
 from small_text.utils.context import build_pbar_context
+from small_text.utils._validation import check_protocol
 from small_text.utils.logging import VERBOSITY_MORE_VERBOSE
 from small_text.utils.system import get_show_progress_bar_default
 
@@ -60,8 +62,8 @@ _GRADIENT_CLIP_NORM = 1.0
 
 _MANAGED_KWARGS = {
     'model_kwargs': ('from_tf', 'config', 'cache_dir', 'force_download', 'local_files_only'),
-    'tokenizer_kwargs': ('cache_dir', 'force_download'),
-    'config_kwargs': ('num_labels', 'cache_dir', 'force_download'),
+    'tokenizer_kwargs': ('cache_dir', 'force_download', 'local_files_only'),
+    'config_kwargs': ('num_labels', 'cache_dir', 'force_download', 'local_files_only'),
 }
 """Loader arguments set by small-text, which the ``*_kwargs`` dicts must not contain."""
 
@@ -98,26 +100,42 @@ class TransformerModelArguments:
         reference evaluates it once, at import time).
     compile_model : bool, default=False
         Compiles the model (using ``torch.compile``) if True.
+    train_batch_size : int or None, default=None
+        Keyword-only. Batch size of the training steps of the classifier; None means its
+        ``mini_batch_size``.
+    predict_batch_size : int or None, default=None
+        Keyword-only. Batch size of validation, prediction and embedding; None means the
+        classifier's ``mini_batch_size``.
+    show_progress_bar : bool or None, default=None
+        Keyword-only. Show progress bars (in ``embed``) unless the classifier sets its own;
+        None means the default given by the environment variable ``SMALL_TEXT_PROGRESS_BARS``
+        at construction.
 
     Attributes
     ----------
     model, tokenizer, config : str
         The names or paths; ``tokenizer`` and ``config`` default to ``model``.
+    show_progress_bar : bool
+        The given value, or the environment's default for None.
 
     Raises
     ------
     ValueError
-        If a ``*_kwargs`` dict contains a managed key, or ``model_loading_strategy`` is not a
-        ModelLoadingStrategy.
+        If a ``*_kwargs`` dict contains a managed key ("Cannot override managed keyword
+        argument in <name>: <key>"; besides the keys above, ``local_files_only`` in
+        ``tokenizer_kwargs`` and ``config_kwargs``), ``model_loading_strategy`` is not a
+        ModelLoadingStrategy, or a batch size is not a positive int or None.
 
     Notes
     -----
-    Added in version 2.0.0: ``compile_model``.
+    Added in version 2.0.0: ``compile_model``, ``train_batch_size``, ``predict_batch_size``
+    and ``show_progress_bar``.
     """
 
     def __init__(self, model, tokenizer=None, config=None, model_kwargs={},  # noqa: B006
                  tokenizer_kwargs={}, config_kwargs={}, model_loading_strategy=None,  # noqa: B006
-                 compile_model=False):
+                 compile_model=False, *, train_batch_size=None, predict_batch_size=None,
+                 show_progress_bar=None):
         self.model = os.fspath(model)
         self.tokenizer = self.model if tokenizer is None else os.fspath(tokenizer)
         self.config = self.model if config is None else os.fspath(config)
@@ -126,6 +144,15 @@ class TransformerModelArguments:
         self.config_kwargs = _checked_kwargs('config_kwargs', config_kwargs)
         self.model_loading_strategy = _check_model_loading_strategy(model_loading_strategy)
         self.compile_model = compile_model
+        for name, value in (('train_batch_size', train_batch_size),
+                            ('predict_batch_size', predict_batch_size)):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (int, np.integer)) or value < 1):
+                raise ValueError(f'{name} must be a positive int or None, got {value!r}.')
+        self.train_batch_size = train_batch_size
+        self.predict_batch_size = predict_batch_size
+        self.show_progress_bar = (get_show_progress_bar_default() if show_progress_bar is None
+                                  else show_progress_bar)
 
     def __repr__(self):
         return (f'TransformerModelArguments(model={self.model!r}, tokenizer={self.tokenizer!r}, '
@@ -133,12 +160,18 @@ class TransformerModelArguments:
                 f'compile_model={self.compile_model})')
 
 
+_MODEL_ARGUMENTS_ATTRIBUTES = ('model', 'tokenizer', 'config', 'model_kwargs',
+                               'tokenizer_kwargs', 'config_kwargs', 'model_loading_strategy',
+                               'compile_model')
+"""The attributes of :class:`TransformerModelArguments` that the classifier reads."""
+
+_FINE_TUNING_ARGUMENTS_ATTRIBUTES = ('base_lr', 'layerwise_gradient_decay', 'gradual_unfreezing',
+                                     'cut_fraction')
+"""The attributes of :class:`FineTuningArguments` that the classifier reads."""
+
+
 def _checked_kwargs(name, kwargs):
-    managed = _MANAGED_KWARGS[name]
-    given = sorted(set(kwargs) & set(managed))
-    if len(given) > 0:
-        raise ValueError(f'{name} must not contain {given}: the keys {list(managed)} are '
-                         f'managed by small-text.')
+    _check_managed_kwargs(name, kwargs, _MANAGED_KWARGS[name])
     return dict(kwargs)
 
 
@@ -315,8 +348,7 @@ class TransformerBasedEmbeddingMixin(EmbeddingMixin):
             proba = np.empty((0, self.num_classes), dtype=np.float64)
             return (embeddings, proba) if return_proba else embeddings
 
-        pbar_enabled = (get_show_progress_bar_default() if self.show_progress_bar is None
-                        else self.show_progress_bar)
+        pbar_enabled = self._show_progress_bar()
         self.model.eval()
         with build_pbar_context(pbar_enabled, dict(total=len(data_set))) as pbar, \
                 inference_mode(), self._autocast():
@@ -357,7 +389,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     lr : float, default=2e-5
         Learning rate (unused with ``fine_tuning_arguments``, whose ``base_lr`` applies).
     mini_batch_size : int, default=12
-        Size of the mini batches for training, validation, prediction and embedding.
+        Size of the mini batches for training, validation, prediction and embedding, unless
+        ``transformer_model`` sets ``train_batch_size`` or ``predict_batch_size``.
     validation_set_size : float, default=0.1
         Share of the training set held out for validation, within (0, 1).
     validations_per_epoch : int, default=1
@@ -384,8 +417,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         A hub id that is cached only in the default Hugging Face cache is loaded from there
         when downloads are off.
     show_progress_bar : bool or None, default=None
-        Keyword-only. Show a progress bar in :meth:`embed`; None means the default given by
-        the environment variable ``SMALL_TEXT_PROGRESS_BARS``.
+        Keyword-only. Show a progress bar in :meth:`embed`; None means
+        ``transformer_model.show_progress_bar``.
 
     Attributes
     ----------
@@ -413,10 +446,10 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     Texts are tokenized once (by :meth:`TransformersDataset.from_arrays`), and batches are
     padded to their longest member, not to the dataset's ``max_length``. Inference
     (prediction, validation, embedding) sorts the texts by length, fills each batch with up to
-    ``mini_batch_size`` times the longest text's length in tokens (so batches of short texts
-    hold more texts, and memory stays bounded by one batch of the longest texts), and returns
-    the results in the input order. Training draws random batches of ``mini_batch_size`` as an
-    unsorted loader would and, where that saves at least a quarter of the padding, runs a
+    the prediction batch size times the longest text's length in tokens (so batches of short
+    texts hold more texts, and memory stays bounded by one batch of the longest texts), and
+    returns the results in the input order. Training draws random batches of the training
+    batch size as an unsorted loader would and, where that saves at least a quarter of the padding, runs a
     batch as two length-sorted parts whose gradients are accumulated, which gives the same
     update.
 
@@ -434,13 +467,11 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
                  cache_dir='.active_learning_lib_cache/', *, show_progress_bar=None):
         super().__init__(multi_label=multi_label, device=device,
                          mini_batch_size=mini_batch_size, amp_args=amp_args)
-        if not isinstance(transformer_model, TransformerModelArguments):
-            raise ValueError(f'transformer_model must be a TransformerModelArguments, got '
-                             f'{type(transformer_model).__name__}.')
-        if fine_tuning_arguments is not None \
-                and not isinstance(fine_tuning_arguments, FineTuningArguments):
-            raise ValueError(f'fine_tuning_arguments must be a FineTuningArguments or None, got '
-                             f'{type(fine_tuning_arguments).__name__}.')
+        check_protocol(transformer_model, 'transformer_model', 'TransformerModelArguments',
+                       _MODEL_ARGUMENTS_ATTRIBUTES)
+        if fine_tuning_arguments is not None:
+            check_protocol(fine_tuning_arguments, 'fine_tuning_arguments',
+                           'FineTuningArguments (or None)', _FINE_TUNING_ARGUMENTS_ATTRIBUTES)
         for name, value in (('num_classes', num_classes), ('num_epochs', num_epochs),
                             ('mini_batch_size', mini_batch_size),
                             ('validations_per_epoch', validations_per_epoch)):
@@ -577,7 +608,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
          scheduler) = self._prepare_fit(train_set, validation_set, weights, early_stopping,
                                         model_selection, optimizer, scheduler,
                                         self.validations_per_epoch)
-        num_steps = self._num_training_steps(len(sub_train), self.mini_batch_size,
+        num_steps = self._num_training_steps(len(sub_train), self._train_batch_size(),
                                              self.num_epochs)
         layer_groups = None
         if self.fine_tuning_arguments is None:
@@ -652,7 +683,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
             loss_sum = torch.zeros((), device=self.device)
             correct_sum = torch.zeros((), device=self.device)
             validations = []
-            for i, parts in enumerate(_training_batches(lengths, self.mini_batch_size)):
+            for i, parts in enumerate(_training_batches(lengths, self._train_batch_size())):
                 batch_size = sum(part.shape[0] for part in parts)
                 optimizer.zero_grad(set_to_none=True)
                 for part in parts:
@@ -700,12 +731,26 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     def _intra_epoch_validation_points(self, num_samples):
         if self.validations_per_epoch <= 1:
             return set()
-        num_batches = self._num_training_steps(num_samples, self.mini_batch_size, 1)
+        num_batches = self._num_training_steps(num_samples, self._train_batch_size(), 1)
         if self.validations_per_epoch > num_batches:
             warnings.warn(f'validations_per_epoch={self.validations_per_epoch} is greater than '
                           f'the maximum possible batches of {num_batches}', RuntimeWarning,
                           stacklevel=3)
         return _validation_points(num_batches, self.validations_per_epoch)
+
+    def _train_batch_size(self):
+        batch_size = getattr(self.transformer_model, 'train_batch_size', None)
+        return self.mini_batch_size if batch_size is None else batch_size
+
+    def _predict_batch_size(self):
+        batch_size = getattr(self.transformer_model, 'predict_batch_size', None)
+        return self.mini_batch_size if batch_size is None else batch_size
+
+    def _show_progress_bar(self):
+        if self.show_progress_bar is not None:
+            return self.show_progress_bar
+        show_progress_bar = getattr(self.transformer_model, 'show_progress_bar', None)
+        return get_show_progress_bar_default() if show_progress_bar is None else show_progress_bar
 
     def _pad_token_id(self):
         pad_token_id = getattr(_unwrap(self.model).config, 'pad_token_id', None)
@@ -723,7 +768,7 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
         data = dataset.data
         ids = [item[TransformersDataset.INDEX_TEXT] for item in data]
         masks = [item[TransformersDataset.INDEX_MASK] for item in data]
-        order, bounds = _inference_batches(_sequence_lengths(ids), self.mini_batch_size)
+        order, bounds = _inference_batches(_sequence_lengths(ids), self._predict_batch_size())
 
         def batches():
             for start, end in bounds:

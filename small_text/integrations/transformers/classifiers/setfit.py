@@ -19,6 +19,7 @@ from small_text.exceptions import UnsupportedOperationException
 from small_text.integrations.pytorch.classifiers.base import AMPArguments
 from small_text.integrations.pytorch.utils.misc import _compile_if_possible
 from small_text.integrations.transformers.classifiers.base import (
+    _check_managed_kwargs,
     _check_model_loading_strategy,
     _loading_arguments,
     _resolve_pretrained,
@@ -33,12 +34,19 @@ from small_text.utils.classification import (
     empty_result,
     prediction_result,
 )
+from small_text.utils._validation import check_protocol
 from small_text.utils.data import check_training_data
 from small_text.utils.system import get_show_progress_bar_default
 
 _SAMPLING_STRATEGIES = ('oversampling', 'undersampling', 'unique')
 _FORBIDDEN_MODEL_KWARGS = ('use_differentiable_head', 'force_download', 'local_files_only')
 _FORBIDDEN_TRAINER_KWARGS = ('batch_size', 'show_progress_bar', 'seed')
+_SETFIT_ARGUMENTS_ATTRIBUTES = (
+    'sentence_transformer_model', 'max_length', 'train_batch_size', 'predict_batch_size',
+    'num_epochs', 'max_steps', 'sampling_strategy', 'num_iterations', 'body_learning_rate',
+    'head_learning_rate', 'end_to_end', 'show_progress_bar', 'seed', 'output_dir',
+    'model_kwargs', 'trainer_kwargs', 'model_loading_strategy', 'compile_model')
+"""The attributes of :class:`SetFitModelArguments` that the classifier reads."""
 
 
 class SetFitModelArguments:
@@ -107,8 +115,8 @@ class SetFitModelArguments:
                  show_progress_bar=None, seed=None, output_dir='checkpoints',
                  model_kwargs={}, trainer_kwargs={},  # noqa: B006 (copied below)
                  model_loading_strategy=None, compile_model=False):
-        _check_forbidden('model_kwargs', model_kwargs, _FORBIDDEN_MODEL_KWARGS)
-        _check_forbidden('trainer_kwargs', trainer_kwargs, _FORBIDDEN_TRAINER_KWARGS)
+        _check_managed_kwargs('model_kwargs', model_kwargs, _FORBIDDEN_MODEL_KWARGS)
+        _check_managed_kwargs('trainer_kwargs', trainer_kwargs, _FORBIDDEN_TRAINER_KWARGS)
         if sampling_strategy not in _SAMPLING_STRATEGIES:
             raise ValueError(f'sampling_strategy must be one of {list(_SAMPLING_STRATEGIES)}, '
                              f'got {sampling_strategy!r}.')
@@ -139,11 +147,6 @@ class SetFitModelArguments:
                 f'model_loading_strategy={self.model_loading_strategy})')
 
 
-def _check_forbidden(name, kwargs, forbidden):
-    given = sorted(set(kwargs) & set(forbidden))
-    if len(given) > 0:
-        raise ValueError(f'{name} must not contain {given}: the keys {list(forbidden)} are '
-                         f'managed by small-text.')
 
 
 class SetFitClassificationEmbeddingMixin(EmbeddingMixin):
@@ -231,9 +234,8 @@ class SetFitClassification(SetFitClassificationEmbeddingMixin, Classifier):
     def __init__(self, setfit_model_args, num_classes, multi_label=False, max_length=512,
                  use_differentiable_head=False, amp_args=None, device=None):
         check_optional_dependency('setfit')
-        if not isinstance(setfit_model_args, SetFitModelArguments):
-            raise ValueError(f'setfit_model_args must be a SetFitModelArguments, got '
-                             f'{type(setfit_model_args).__name__}.')
+        check_protocol(setfit_model_args, 'setfit_model_args', 'SetFitModelArguments',
+                       _SETFIT_ARGUMENTS_ATTRIBUTES)
         self.setfit_model_args = setfit_model_args
         self.num_classes = num_classes
         self.multi_label = multi_label

@@ -191,13 +191,13 @@ def test_validation_split_is_stratified_with_the_configured_size(monkeypatch):
     dataset = separable_dataset(num_samples=50, num_classes=2)
     clf = classifier(2, num_epochs=1, validation_set_size=0.2)
     validated = []
-    original_validate = clf.validate
+    original_prepare = clf._prepare_validation  # the validation set, prepared once per fit
 
     def spy(validation_set):
         validated.append(validation_set.y)
-        return original_validate(validation_set)
+        return original_prepare(validation_set)
 
-    monkeypatch.setattr(clf, 'validate', spy)
+    monkeypatch.setattr(clf, '_prepare_validation', spy)
     clf.fit(dataset, early_stopping='none')
     assert len(validated) == 1
     assert validated[0].shape == (10,)
@@ -206,12 +206,16 @@ def test_validation_split_is_stratified_with_the_configured_size(monkeypatch):
 
 def test_given_validation_set_is_used_without_split(monkeypatch):
     train, valid = random_dataset(num_samples=20), random_dataset(num_samples=7, seed=1)
-    clf = classifier(num_epochs=1)
+    clf = classifier(num_epochs=2)
     sizes = []
-    original_validate = clf.validate
-    monkeypatch.setattr(clf, 'validate', lambda v: sizes.append(len(v)) or original_validate(v))
-    clf.fit(train, validation_set=valid, early_stopping='none')
+    original_prepare = clf._prepare_validation
+    monkeypatch.setattr(clf, '_prepare_validation',
+                        lambda v: sizes.append(len(v)) or original_prepare(v))
+    early_stopping = _RecordingEarlyStopping()
+    clf.fit(train, validation_set=valid, early_stopping=early_stopping)
     assert sizes == [7]
+    assert [epoch for epoch, _ in early_stopping.calls] == [1, 2]
+    assert early_stopping.calls[-1][1]['val_loss'] == pytest.approx(clf.validate(valid)[0])
 
 
 def test_weights_are_accepted_and_subset_with_the_split():

@@ -51,11 +51,15 @@ def test_arguments_show_progress_bar_default(monkeypatch):
     assert SetFitModelArguments('model').show_progress_bar is False
 
 
+_MANAGED = 'Cannot override managed keyword argument in '
+
+
 @pytest.mark.parametrize('kwargs, message', [
-    ({'model_kwargs': {'local_files_only': True}}, 'model_kwargs must not contain'),
-    ({'model_kwargs': {'use_differentiable_head': True}}, 'model_kwargs must not contain'),
-    ({'trainer_kwargs': {'seed': 1}}, 'trainer_kwargs must not contain'),
-    ({'trainer_kwargs': {'batch_size': 1}}, 'trainer_kwargs must not contain'),
+    ({'model_kwargs': {'local_files_only': True}}, _MANAGED + 'model_kwargs: local_files_only'),
+    ({'model_kwargs': {'use_differentiable_head': True}},
+     _MANAGED + 'model_kwargs: use_differentiable_head'),
+    ({'trainer_kwargs': {'seed': 1}}, _MANAGED + 'trainer_kwargs: seed'),
+    ({'trainer_kwargs': {'batch_size': 1}}, _MANAGED + 'trainer_kwargs: batch_size'),
     ({'sampling_strategy': 'random'}, 'sampling_strategy must be one of'),
 ])
 def test_arguments_reject_invalid_values(kwargs, message):
