@@ -158,16 +158,19 @@ class AdamKimCNNClassifierFactory(AbstractClassifierFactory):
 def _adam_kimcnn_class():
     import torch
     from small_text.integrations.pytorch import KimCNNClassifier
+    from small_text.integrations.pytorch.utils.misc import _fused_optimizer
 
     class AdamKimCNNClassifier(KimCNNClassifier):
-        """A KimCNNClassifier whose ``fit`` uses Adam when no optimizer is given."""
+        """A KimCNNClassifier whose ``fit`` uses Adam (fused where the device supports it)
+        when no optimizer is given."""
 
         def fit(self, train_set, validation_set=None, weights=None, early_stopping=None,
                 model_selection=None, optimizer=None, scheduler=None):
             if optimizer is None and self.optimizer is None:
                 if self.model is None:
                     self.initialize()
-                optimizer = torch.optim.Adam(self.model.parameters(), lr=self.lr)
+                optimizer = _fused_optimizer(torch.optim.Adam, self.model.parameters(),
+                                             lr=self.lr)
             return super().fit(train_set, validation_set=validation_set, weights=weights,
                                early_stopping=early_stopping, model_selection=model_selection,
                                optimizer=optimizer, scheduler=scheduler)

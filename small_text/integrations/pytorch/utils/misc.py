@@ -51,6 +51,24 @@ def _compile_if_possible(model, compile_model=True):
     return model
 
 
+def _fused_optimizer(optimizer_class, params, **kwargs):
+    """``optimizer_class(params, **kwargs)``, with the fused implementation (one kernel for all
+    parameters, e.g. of Adam or AdamW) where the class and the device support it.
+
+    On the CPU the fused update is several times faster than the default, which matters
+    because every step updates all weights (for KimCNN: the whole embedding matrix).
+    """
+    params = list(params)
+
+    def fresh():  # the optimizer adds its defaults to the parameter-group dicts
+        return [dict(group) if isinstance(group, dict) else group for group in params]
+
+    try:
+        return optimizer_class(fresh(), fused=True, **kwargs)
+    except (RuntimeError, ValueError, TypeError):
+        return optimizer_class(fresh(), **kwargs)
+
+
 def _assert_layer_exists(module, layer_name):
     """Raise a ValueError unless ``module`` has a submodule named ``layer_name``.
 

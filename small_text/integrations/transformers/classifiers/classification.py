@@ -27,7 +27,11 @@ except ImportError as e:
 from small_text.classifiers.classification import EmbeddingMixin
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
-from small_text.integrations.pytorch.utils.misc import _compile_if_possible, _unwrap
+from small_text.integrations.pytorch.utils.misc import (
+    _compile_if_possible,
+    _fused_optimizer,
+    _unwrap,
+)
 from small_text.integrations.transformers.classifiers.base import (
     _check_managed_kwargs,
     _check_model_loading_strategy,
@@ -788,18 +792,8 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
 
 
 def _adamw(params, **kwargs):
-    """``AdamW(params, eps=1e-8, **kwargs)``, with the fused implementation where the device
-    supports it (one kernel for all parameters: on the CPU several times faster than the
-    default, which matters because every step updates all weights)."""
-    params = list(params)
-
-    def fresh():  # the optimizer adds its defaults to the parameter-group dicts
-        return [dict(group) if isinstance(group, dict) else group for group in params]
-
-    try:
-        return torch.optim.AdamW(fresh(), eps=1e-8, fused=True, **kwargs)
-    except (RuntimeError, ValueError, TypeError):
-        return torch.optim.AdamW(fresh(), eps=1e-8, **kwargs)
+    """``AdamW(params, eps=1e-8, **kwargs)``, fused where the device supports it."""
+    return _fused_optimizer(torch.optim.AdamW, params, eps=1e-8, **kwargs)
 
 
 @contextmanager

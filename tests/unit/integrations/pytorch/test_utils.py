@@ -130,3 +130,17 @@ def test_loss_adapter_averages_last_dimension():
     expected = nn.functional.binary_cross_entropy_with_logits(logits, target,
                                                               reduction='none').mean(dim=1)
     torch.testing.assert_close(adapter(logits, target), expected)
+
+
+def test_fused_optimizer_is_fused_where_supported_and_falls_back_otherwise():
+    from small_text.integrations.pytorch.utils.misc import _fused_optimizer
+
+    model = torch.nn.Linear(3, 2)
+    adam = _fused_optimizer(torch.optim.Adam, model.parameters(), lr=0.01)
+    assert isinstance(adam, torch.optim.Adam) and adam.defaults['fused'] is True
+    assert adam.defaults['lr'] == 0.01
+    adadelta = _fused_optimizer(torch.optim.Adadelta, model.parameters(), lr=0.5)
+    assert isinstance(adadelta, torch.optim.Adadelta) and adadelta.defaults['lr'] == 0.5
+    groups = [{'params': [model.weight], 'lr': 0.1}, {'params': [model.bias]}]
+    _fused_optimizer(torch.optim.Adadelta, groups, lr=0.5)
+    assert groups == [{'params': [model.weight], 'lr': 0.1}, {'params': [model.bias]}]
