@@ -1,5 +1,6 @@
 """The classifier interface and the scikit-learn adapter."""
 import inspect
+import warnings
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -13,6 +14,9 @@ from sklearn.utils.multiclass import is_multilabel
 from small_text.utils._validation import check_integer
 from small_text.utils.classification import empty_result, prediction_result
 from small_text.utils.data import check_training_data
+
+_CONSTANT_LABEL_WARNING = r'Label (not )?\S+ is present in all training examples'
+"""scikit-learn's OneVsRestClassifier warning about a label with a single value."""
 
 
 class Classifier(ABC):
@@ -119,6 +123,14 @@ class SklearnClassifier(Classifier):
     model : BaseEstimator
         The (possibly wrapped) estimator.
 
+    Notes
+    -----
+    Multi-label data: a label that has one value only in the training labels (assigned to no
+    text, or to every text) cannot be learned from them. Such a label gets a constant
+    prediction, probability 0 (or 1) for every text, and no warning: early in active
+    learning most labels of a large label set are in this state, and scikit-learn would
+    warn about each of them in every round.
+
     Raises
     ------
     ValueError
@@ -178,7 +190,11 @@ class SklearnClassifier(Classifier):
             raise ValueError('train_set must contain at least one sample, but it is empty.')
 
         if self.multi_label:
-            self.model.fit(train_set.x, y)
+            with warnings.catch_warnings():
+                # a label with one value only is handled: see "Multi-label data" above
+                warnings.filterwarnings('ignore', message=_CONSTANT_LABEL_WARNING,
+                                        category=UserWarning)
+                self.model.fit(train_set.x, y)
         else:
             self.model.fit(train_set.x, y, sample_weight=weights)
         return self

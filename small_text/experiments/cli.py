@@ -1,4 +1,5 @@
 """The ``small-text`` command line: ``small-text experiment`` runs :func:`run_experiment`."""
+import dataclasses
 import sys
 
 import click
@@ -12,7 +13,8 @@ from small_text.experiments.config import (
 )
 from small_text.experiments.exceptions import ExperimentError, ExperimentInterrupted
 from small_text.experiments.registry import CLASSIFIERS, available_strategies
-from small_text.experiments.runner import DEFAULT_RESULTS_DIR, run_experiment
+from small_text.experiments.data import BUNDLED_DATASET, dataset_name
+from small_text.experiments.runner import DEFAULT_RESULTS_DIR, default_out, run_experiment
 from small_text.experiments.stopping import STOPPING_CRITERIA
 
 EXIT_BAD_INPUT = 2
@@ -65,6 +67,9 @@ def main(ctx):
 @click.option('--label-column', default='label',
               help='Column that holds the labels; list-valued or comma-separated labels '
                    'mean multi-label data.')
+@click.option('--label-names', metavar='FILE', show_default='labels.json beside --data, if any',
+              help='JSON file with the class names: a list (label i is named by item i) or '
+                   'an object {"label": "name"}.')
 @click.option('--test', metavar='FILE', show_default='none, see --test-fraction',
               help='Test data in the format of --data.')
 @click.option('--test-fraction', type=float,
@@ -86,8 +91,12 @@ def main(ctx):
 @click.option('--stopping', metavar='NAMES', show_default='none',
               help='Comma-separated stopping criteria to evaluate after every round, '
                    f'recording where each would have stopped: {", ".join(STOPPING_CRITERIA)}.')
-@click.option('--seeds', type=int, default=3,
-              help='Number of repetitions; run i uses random seed i.')
+@click.option('--stop-on', metavar='CRITERION', show_default='none',
+              help='A stopping criterion (one of --stopping\'s names) that ends each run when '
+                   'it fires; recorded in stopping.csv. Added to --stopping if missing.')
+@click.option('--seeds', default='3', metavar='N|LIST',
+              help='Number of repetitions N (seeds 0 to N-1), or the seeds as a '
+                   'comma-separated list such as 0,1,7.')
 @click.option('--initial', type=int, default=20,
               help='Initially labelled texts (class-balanced for single-label data).')
 @click.option('--rounds', type=int, default=15, help='Query rounds.')
@@ -95,8 +104,11 @@ def main(ctx):
 @click.option('--out', metavar='DIR',
               show_default=f'./{DEFAULT_RESULTS_DIR}/<dataset>-<timestamp>',
               help='Output folder for results.csv, results.json, summary.md and '
-                   'learning_curves.png. An existing folder must hold a previous run of the '
-                   'same configuration, whose unfinished runs are then continued.')
+                   'learning_curves.png (or .svg, .pdf). An existing folder must hold a '
+                   'previous run of the same configuration, whose unfinished runs are then '
+                   'continued. One experiment at a time writes into a folder.')
+@click.option('--plot-format', default='png', metavar='png|svg|pdf',
+              help='File format of the learning-curve plot.')
 @click.option('--config', 'config_file', metavar='FILE', show_default='none',
               help='TOML file with any of the options above as keys (e.g. query-size = 10); '
                    'options given on the command line override it.')
@@ -105,7 +117,8 @@ def main(ctx):
                    'fail if --out holds no run of this configuration.')
 @click.option('--overwrite', is_flag=True, show_default='off',
               help='Delete the results in --out (other files stay) and start afresh.')
-@click.option('--quiet', is_flag=True, show_default='off', help='Hide the progress bar.')
+@click.option('--quiet', is_flag=True, show_default='off',
+              help='Print nothing but errors: no progress bar, no warnings, no summary.')
 @click.pass_context
 def experiment(ctx, config_file, resume, overwrite, quiet, **options):
     """Compare query strategies in simulated active learning and plot learning curves.
@@ -120,14 +133,18 @@ def experiment(ctx, config_file, resume, overwrite, quiet, **options):
         settings.update({key: value for key, value in options.items()
                          if ctx.get_parameter_source(key) is not ParameterSource.DEFAULT})
         config = ExperimentConfig(**settings)
+        if config.out is None and not resume:  # the library writes files only into an out
+            name = BUNDLED_DATASET if config.data is None else dataset_name(config.data)
+            config = dataclasses.replace(config, out=default_out(name))
         results = run_experiment(config, resume=resume, overwrite=overwrite, quiet=quiet)
     except ExperimentError as e:
         raise _BadInput(str(e)) from None
     except ExperimentInterrupted as e:
         _fail(f'interrupted; finished rounds are saved in {e.out}. Run the same command with '
               f'--resume --out {e.out} to continue.', EXIT_INTERRUPTED)
-    click.echo(results.summary_table)
-    click.echo(f'\nResults written to {results.out}')
+    if not quiet:
+        click.echo(results.summary_table)
+        click.echo(f'\nResults written to {results.out}')
 
 
 # The annotation app's commands; their module imports no web framework until one runs.

@@ -5,10 +5,12 @@ import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from small_text.experiments.exceptions import ExperimentError
 from small_text.base import _missing_extra_message
+from small_text.experiments.data import is_hf_dataset, is_pandas_frame
+from small_text.experiments.exceptions import ExperimentError
+from small_text.experiments.plot import PLOT_FORMATS
 from small_text.experiments.registry import CLASSIFIERS, STRATEGIES
-from small_text.experiments.stopping import parse_stopping
+from small_text.experiments.stopping import STOPPING_CRITERIA, parse_stopping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -22,8 +24,25 @@ DEFAULT_STRATEGIES = ('random', 'least-confidence', 'prediction-entropy', 'break
 DEFAULT_TEST_FRACTION = 0.2
 """Fraction of ``data`` held out for testing when ``test`` and ``test_fraction`` are not given."""
 
-_PATH_KEYS = ('data', 'test', 'out', 'model', 'embeddings')
-_POSITIVE_INT_KEYS = ('seeds', 'initial', 'rounds', 'query_size')
+_TABLE_KEYS = ('data', 'test')
+"""Keys that also take a pandas DataFrame or a Hugging Face dataset."""
+_PATH_KEYS = ('data', 'test', 'out', 'model', 'embeddings', 'label_names')
+_POSITIVE_INT_KEYS = ('initial', 'rounds', 'query_size')
+
+
+def seed_list(seeds):
+    """Return the seeds of a ``seeds`` setting as a list: a count ``n`` means ``0 .. n-1``.
+
+    Parameters
+    ----------
+    seeds : int or sequence of int
+        A number of seeds, or the seeds themselves.
+
+    Returns
+    -------
+    list of int
+    """
+    return list(range(seeds)) if isinstance(seeds, numbers.Integral) else list(seeds)
 
 
 def option_name(key):
@@ -41,16 +60,22 @@ class ExperimentConfig:
 
     Parameters
     ----------
-    data : str or Path or None, default=None
-        Training texts (JSON lines, CSV or Parquet; ``.jsonl.gz``/``.csv.gz`` too). ``None``
-        runs on the bundled TREC-6 data set.
+    data : str or Path or DataFrame or Dataset or None, default=None
+        Training texts: a file (JSON lines, CSV or Parquet; ``.jsonl.gz``/``.csv.gz`` too), a
+        folder written by Hugging Face's ``Dataset.save_to_disk``, a pandas ``DataFrame`` or
+        a Hugging Face ``datasets.Dataset``. ``None`` runs on the bundled TREC-6 data set.
     text_column : str, default='text'
         Column (JSON key) that holds the texts.
     label_column : str, default='label'
         Column that holds the labels. A list-valued or comma-separated column means
         multi-label data.
-    test : str or Path or None, default=None
-        Test file in the same format as ``data``. Needs ``data``.
+    label_names : str or Path or None, default=None
+        JSON file with the class names: a list (label ``i`` is named by item ``i``) or an
+        object ``{"label": "name"}``. ``None`` reads ``labels.json`` beside ``data`` if there
+        is one (a list there applies only to integer labels); otherwise the labels are the
+        names.
+    test : str or Path or DataFrame or Dataset or None, default=None
+        Test data, in any form ``data`` takes. Needs ``data``.
     test_fraction : float or None, default=None
         Fraction of ``data`` held out for testing (stratified, fixed split) when ``test`` is not
         given; ``None`` means ``DEFAULT_TEST_FRACTION``. Needs ``data``.
@@ -68,9 +93,17 @@ class ExperimentConfig:
     stopping : str or sequence of str, default=()
         Stopping criteria by kebab-case name (a string is split at commas), see
         :data:`small_text.experiments.stopping.STOPPING_CRITERIA`. Each run records the first
-        round at which each criterion would have stopped; runs are not cut short.
-    seeds : int, default=3
-        Number of repetitions; run ``i`` uses random seed ``i``.
+        round at which each criterion would have stopped; runs are not cut short (see
+        ``stop_on``).
+    stop_on : str or None, default=None
+        A stopping criterion (a name as in ``stopping``) that ends each run when it fires:
+        no more queries after that round. It is added to ``stopping`` if missing, so its
+        stopping round is recorded. Summaries and plots carry a stopped run's last scores
+        forward over the remaining rounds (its classifier stays in use).
+    seeds : int or sequence of int or str, default=3
+        The random seeds, one run per strategy and seed: a count ``n`` means seeds
+        ``0 .. n-1``; a sequence (or a comma-separated string such as ``'0,1,7'``) lists
+        them. Seeds are distinct integers from 0 to 2**32 - 1.
     initial : int, default=20
         Number of initially labelled texts (class-balanced for single-label data).
     rounds : int, default=15
@@ -78,7 +111,10 @@ class ExperimentConfig:
     query_size : int, default=20
         Number of texts labelled per round.
     out : str or Path or None, default=None
-        Output folder; ``None`` means ``./small-text-results/<dataset>-<timestamp>``.
+        Output folder. ``None``: :func:`~small_text.experiments.run_experiment` writes no
+        files, and the command line uses ``./small-text-results/<dataset>-<timestamp>``.
+    plot_format : {'png', 'svg', 'pdf'}, default='png'
+        File format of the learning-curve plot (``learning_curves.<format>``).
 
     Raises
     ------
@@ -92,6 +128,7 @@ class ExperimentConfig:
     data: Path | None = None
     text_column: str = 'text'
     label_column: str = 'label'
+    label_names: Path | None = None
     test: Path | None = None
     test_fraction: float | None = None
     strategies: tuple = field(default=DEFAULT_STRATEGIES)
@@ -99,11 +136,13 @@ class ExperimentConfig:
     model: Path | None = None
     embeddings: Path | None = None
     stopping: tuple = ()
-    seeds: int = 3
+    stop_on: str | None = None
+    seeds: int | tuple = 3
     initial: int = 20
     rounds: int = 15
     query_size: int = 20
     out: Path | None = None
+    plot_format: str = 'png'
 
     def __post_init__(self):
         for key in _PATH_KEYS:
@@ -119,7 +158,11 @@ class ExperimentConfig:
                 raise ExperimentError(f'{option_name(key)} must be a positive integer '
                                       f'(got {value!r})')
             setattr(self, key, int(value))
+        self.seeds = _parse_seeds(self.seeds)
         self._check_test_options()
+        if self.plot_format not in PLOT_FORMATS:
+            raise ExperimentError(f'--plot-format must be one of {", ".join(PLOT_FORMATS)} '
+                                  f'(got {self.plot_format!r})')
         self.strategies = _parse_strategies(self.strategies)
         if self.classifier not in CLASSIFIERS:
             raise ExperimentError(f'unknown classifier {self.classifier!r} for --classifier; '
@@ -128,6 +171,18 @@ class ExperimentConfig:
         self._check_requirements()
         self._check_embeddings()
         self.stopping = parse_stopping(self.stopping)
+        if self.stop_on is not None:
+            if not isinstance(self.stop_on, str) or self.stop_on not in STOPPING_CRITERIA:
+                raise ExperimentError(f'--stop-on must name one stopping criterion (got '
+                                      f'{self.stop_on!r}); valid names: '
+                                      f'{", ".join(STOPPING_CRITERIA)}')
+            if self.stop_on not in self.stopping:
+                self.stopping = (*self.stopping, self.stop_on)
+
+    @property
+    def seed_list(self):
+        """The seeds of the runs, in order (list of int)."""
+        return seed_list(self.seeds)
 
     def _check_requirements(self):
         spec = CLASSIFIERS[self.classifier]
@@ -198,12 +253,17 @@ class ExperimentConfig:
             raise ExperimentError('give either --test or --test-fraction, not both')
 
     def to_dict(self):
-        """Return the configuration as JSON-compatible values (paths as absolute strings)."""
+        """Return the configuration as JSON-compatible values (paths as absolute strings, a
+        DataFrame or dataset as a short description such as ``'<DataFrame of 90 rows>'``)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in _PATH_KEYS:
-            if values[key] is not None:
+            if isinstance(values[key], Path):
                 values[key] = str(values[key].resolve())
+            elif values[key] is not None:  # a table in memory
+                values[key] = f'<{type(values[key]).__name__} of {len(values[key])} rows>'
         values['strategies'] = list(self.strategies)
+        if not isinstance(self.seeds, int):
+            values['seeds'] = list(self.seeds)
         values['stopping'] = list(self.stopping)
         return values
 
@@ -257,13 +317,49 @@ def read_config_file(path, keys=None, path_keys=_PATH_KEYS):
 def _as_path(key, value):
     if value is None or isinstance(value, Path):
         return value
+    if key in _TABLE_KEYS and (is_pandas_frame(value) or is_hf_dataset(value)):
+        return value
     if isinstance(value, (str, os.PathLike)):
         return Path(value)
-    raise ExperimentError(f'{option_name(key)} must be a path (got {value!r})')
+    kinds = 'a path, a pandas DataFrame or a datasets.Dataset' if key in _TABLE_KEYS else 'a path'
+    raise ExperimentError(f'{option_name(key)} must be {kinds} (got {type(value).__name__})')
 
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _parse_seeds(value):
+    """Return a seed count as an int, or a list of seeds as a tuple of ints."""
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(',')]
+        if ',' in value:
+            parts = [part for part in parts if part]
+        try:
+            parsed = [int(part) for part in parts]
+        except ValueError:
+            parsed = None
+        if parsed is None or not parsed:
+            raise ExperimentError('--seeds must be a number of seeds (e.g. 5) or a '
+                                  f'comma-separated list of seeds (e.g. 0,1,7), not {value!r}')
+        value = parsed[0] if ',' not in value else tuple(parsed)
+    if _is_int(value):
+        if value <= 0:
+            raise ExperimentError(f'--seeds must be a positive number of seeds (got {value!r})')
+        return int(value)
+    if not isinstance(value, (list, tuple)) or not value \
+            or not all(_is_int(seed) for seed in value):
+        raise ExperimentError('--seeds must be a positive number of seeds or a non-empty list '
+                              f'of integer seeds (got {value!r})')
+    bad = [seed for seed in value if not 0 <= seed < 2 ** 32]
+    if bad:
+        raise ExperimentError(f'--seeds: the seed {bad[0]} is outside 0 to 2**32 - 1; use '
+                              'seeds in that range')
+    duplicates = sorted({seed for seed in value if list(value).count(seed) > 1})
+    if duplicates:
+        raise ExperimentError(f'--seeds lists the seed(s) {", ".join(map(str, duplicates))} '
+                              'more than once; list each seed once')
+    return tuple(int(seed) for seed in value)
 
 
 def _parse_strategies(value):

@@ -10,11 +10,14 @@ class ExperimentError(ValueError):
 
 
 class ExperimentInterrupted(KeyboardInterrupt):
-    """An experiment was interrupted (Ctrl-C); its finished rounds are saved in ``out``.
+    """An experiment was interrupted (Ctrl-C); its finished rounds are saved in ``out``
+    (if it had an output folder; ``out`` is None otherwise).
 
     A :class:`KeyboardInterrupt`, so code that handles interrupts keeps working.
     """
 
     def __init__(self, out):
-        super().__init__(f'experiment interrupted; partial results are in {out}')
+        super().__init__(f'experiment interrupted; partial results are in {out}'
+                         if out is not None else
+                         'experiment interrupted; nothing was saved (it had no output folder)')
         self.out = out

@@ -3,52 +3,113 @@ import numpy as np
 
 from small_text.experiments.summary import METRIC_LABELS, curves
 
+PLOT_FORMATS = ('png', 'svg', 'pdf')
+"""File formats of the learning-curve plot."""
+
+DEFAULT_DPI = 200
+"""Resolution of PNG plots, in dots per inch."""
+
 _STOPPING_MARKERS = ('v', 's', 'D', '^', 'P', 'X', '*', 'h')
+_SCORE_RANGE = (0.0, 1.0)
 
 
-def plot_learning_curves(rows, metric, path, title=None, stopping_summary=None):
-    """Draw the mean learning curve with a ±std band per strategy and save it as a PNG.
+def plot_learning_curves(rows, metric, path, title=None, stopping_summary=None,
+                         metrics=None, dpi=DEFAULT_DPI, stopped=None):
+    """Draw the learning curves, one panel per metric, and save them to ``path``.
+
+    Each panel shows per strategy the mean score over seeds against the number of labels,
+    with a band of ± one standard deviation clipped to the score range [0, 1]. The legend
+    sits outside the panels, to their right, so it never covers a curve.
 
     With ``stopping_summary``, each stopping criterion gets a marker (with a legend entry),
     drawn on each strategy's mean curve at the criterion's mean stopping point.
 
-    Uses matplotlib's Agg canvas directly, so no pyplot state or global backend changes.
+    Uses matplotlib's canvases directly, so no pyplot state or global backend changes.
 
     Parameters
     ----------
     rows : list of dict
         Result rows, see :func:`small_text.experiments.summary.curves`.
     metric : str
-        The metric column on the y axis.
+        The metric of the first panel (the metric of the learning-curve area).
     path : str or Path
-        Where to write the PNG.
+        Where to write the plot; its suffix (``.png``, ``.svg`` or ``.pdf``) sets the format.
     title : str, default=None
-        Plot title.
+        Title above the panels.
     stopping_summary : list of dict, default=None
         See :func:`small_text.experiments.summary.summarize_stopping`.
+    metrics : sequence of str, default=None
+        The metrics to plot, one panel each, starting with ``metric``; ``None`` plots
+        ``metric`` only.
+    dpi : int, default=200
+        Resolution of a PNG (vector formats ignore it).
+    stopped : collection of (str, int), default=None
+        Runs ended early by a stopping criterion, see
+        :func:`small_text.experiments.summary.curves`.
+
+    Raises
+    ------
+    ValueError
+        If the suffix of ``path`` is not one of :data:`PLOT_FORMATS`, or ``metrics`` does not
+        start with ``metric``.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from pathlib import Path
+
+    path = Path(path)
+    file_format = path.suffix.lstrip('.').lower()
+    if file_format not in PLOT_FORMATS:
+        raise ValueError(f'cannot write a plot to {path}: use the suffix .png, .svg or .pdf')
+    metrics = [metric] if metrics is None else list(metrics)
+    if not metrics or metrics[0] != metric:
+        raise ValueError(f'metrics must start with metric {metric!r} (got {metrics!r})')
+    figure = _figure(rows, metrics, title, stopping_summary, stopped)
+    _canvas(file_format)(figure)
+    figure.savefig(path, dpi=dpi, format=file_format)
+
+
+def _figure(rows, metrics, title, stopping_summary, stopped=None):
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 5), layout='constrained')
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(5.2 * len(metrics) + 2.4, 4.6), layout='constrained')
+    axes_list = figure.subplots(1, len(metrics), sharex=True, squeeze=False)[0]
+    for axes, panel_metric in zip(axes_list, metrics):
+        means = _plot_curves(axes, rows, panel_metric, stopped)
+        _plot_stopping_points(axes, means, stopping_summary or [])
+        axes.set_xlabel('number of labelled texts')
+        axes.set_ylabel(f'test {METRIC_LABELS.get(panel_metric, panel_metric)}')
+        axes.set_title(METRIC_LABELS.get(panel_metric, panel_metric))
+        axes.grid(alpha=0.3)
+    handles, labels = axes_list[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc='outside right upper',
+                  title='query strategy\n(mean ± std)')
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def _canvas(file_format):
+    if file_format == 'pdf':
+        from matplotlib.backends.backend_pdf import FigureCanvasPdf
+        return FigureCanvasPdf
+    if file_format == 'svg':
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+        return FigureCanvasSVG
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    return FigureCanvasAgg
+
+
+def _plot_curves(axes, rows, metric, stopped):
+    """Draw mean curves and clipped ± std bands; return ``{strategy: (x, mean, color)}``."""
     means = {}
-    for strategy, (num_labels, scores) in curves(rows, metric).items():
+    for strategy, (num_labels, scores) in curves(rows, metric, stopped).items():
         mean, std = scores.mean(axis=0), scores.std(axis=0)
         line, = axes.plot(num_labels, mean, marker='o', markersize=3, linewidth=1.8,
                           label=strategy)
-        axes.fill_between(num_labels, mean - std, mean + std, color=line.get_color(),
+        axes.fill_between(num_labels, np.clip(mean - std, *_SCORE_RANGE),
+                          np.clip(mean + std, *_SCORE_RANGE), color=line.get_color(),
                           alpha=0.2, linewidth=0)
         means[strategy] = (num_labels, mean, line.get_color())
-    _plot_stopping_points(axes, means, stopping_summary or [])
-    axes.set_xlabel('number of labelled texts')
-    axes.set_ylabel(f'test {METRIC_LABELS.get(metric, metric)}')
-    axes.grid(alpha=0.3)
-    axes.legend(title='query strategy (mean ± std)', loc='lower right')
-    if title:
-        axes.set_title(title)
-    figure.savefig(path, dpi=100)
+    return means
 
 
 def _plot_stopping_points(axes, means, stopping_summary):

@@ -1,10 +1,10 @@
 """Stopping criteria in experiments: when each criterion would have stopped active learning.
 
-The runner does not stop early: every run goes through all rounds, and a
-:class:`StoppingTracker` asks each selected criterion after every round (round 0, the initial
-fit, included) whether to stop, and records the first round at which it said so. Comparing
-that round with the learning curve shows how many labels a criterion saves and how much
-accuracy that costs.
+A :class:`StoppingTracker` asks each selected criterion after every round (round 0, the
+initial fit, included) whether to stop, and records the first round at which it said so.
+Runs go through all rounds, so comparing that round with the learning curve shows how many
+labels a criterion saves and how much accuracy that costs; only the criterion given as
+``stop_on`` (``--stop-on``) ends a run when it fires.
 
 Every criterion sees the same fixed evaluation set, the whole training pool (labelled and
 unlabelled texts): ``predictions`` are the classifier's predictions of the pool and ``proba``

@@ -355,3 +355,18 @@ def test_sklearn_classifier_maps_columns_to_class_ids_when_classes_are_missing()
     assert proba.shape == (4, 3)
     np.testing.assert_array_equal(proba[:, 1], 0)
     np.testing.assert_array_equal(clf.predict(train), [0, 0, 2, 2])
+
+
+def test_multi_label_label_with_one_value_gets_a_constant_prediction_without_warning():
+    import warnings
+
+    x = csr_matrix(np.random.RandomState(0).rand(6, 4))
+    # label 1 is assigned to no text, label 2 to every text
+    y = csr_matrix(np.array([[1, 0, 1], [0, 0, 1], [1, 0, 1], [0, 0, 1], [1, 0, 1], [0, 0, 1]]))
+    data = SklearnDataset(x, y, target_labels=np.arange(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        clf = SklearnClassifier(LogisticRegression(), 3, multi_label=True).fit(data)
+    proba = clf.predict_proba(data)
+    assert proba[:, 1].tolist() == [0.0] * 6 and proba[:, 2].tolist() == [1.0] * 6
+    assert 0 < proba[0, 0] < 1

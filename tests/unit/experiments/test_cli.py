@@ -85,13 +85,14 @@ def test_help_lists_every_option_with_its_default():
     for option in options:
         assert option.opts[0] in help_text
     assert help_text.count('[default: ') == len(options)
-    for expected in ['--seeds INTEGER Number of repetitions; run i uses random seed i. '
-                     '[default: 3]',
+    for expected in ['--seeds N|LIST Number of repetitions N (seeds 0 to N-1), or the seeds '
+                     'as a comma-separated list such as 0,1,7. [default: 3]',
                      '[default: random,least-confidence,prediction-entropy,breaking-ties]',
                      '--query-size INTEGER Texts labelled per round. [default: 20]',
                      '[default: (./small-text-results/<dataset>-<timestamp>)]',
                      '[default: (the bundled TREC-6 data set)]',
-                     '--quiet Hide the progress bar. [default: (off)]']:
+                     '--quiet Print nothing but errors: no progress bar, no warnings, no '
+                     'summary. [default: (off)]']:
         assert expected in help_text
 
 
@@ -114,20 +115,21 @@ def test_version_and_group_help():
 
 
 def test_run_prints_the_summary_and_writes_the_outputs(workspace, two_runs):
-    result = two_runs[0]
+    result = two_runs[1]
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == ('| strategy | final accuracy | final macro-F1 | AUC (accuracy) '
                         '| seeds |')
     assert lines[2].startswith('| random | ') and lines[3].startswith('| least-confidence | ')
-    assert lines[-1] == f'Results written to {workspace / "quiet"}'
+    assert lines[-1] == f'Results written to {workspace / "verbose"}'
     assert sorted(p.name for p in (workspace / 'quiet').iterdir()) == sorted(OUTPUT_FILES)
     assert len(read_csv_rows(workspace / 'quiet' / RESULTS_CSV)) == 6
 
 
 def test_progress_bar_shows_the_current_accuracy_unless_quiet(two_runs):
     quiet, verbose = two_runs
-    assert quiet.stderr == ''
+    assert quiet.returncode == 0
+    assert quiet.stderr == '' and quiet.stdout == ''  # --quiet: nothing but errors
     assert verbose.returncode == 0
     assert 'small-text experiment' in verbose.stderr and '6/6' in verbose.stderr
     assert 'least-confidence, seed 0, accuracy ' in verbose.stderr
@@ -200,7 +202,7 @@ BAD_INPUTS = {
         ['fewer than --initial + --rounds x --query-size = 20 + 15 x 20 = 320']),
     'zero seeds': (
         lambda root: ['experiment', '--seeds', '0'],
-        ['--seeds must be a positive integer (got 0)']),
+        ['--seeds must be a positive number of seeds (got 0)']),
     'out is not a previous run': (
         lambda root: _experiment(root, 'foreign'),
         ['exists and holds no previous run', '--overwrite']),
@@ -240,12 +242,59 @@ IN_PROCESS_BAD_INPUTS = {
     'resume without a previous run': (
         lambda root: _experiment(root, 'new', '--resume'),
         ['--resume:', 'holds no previous run']),
+    'csv with an unterminated quote': (
+        lambda root: ['experiment', '--data', _write(root / 'quote.csv',
+                                                     'text,label\nok,a\n"open,b\nx,a\n')],
+        ['line 3 of --data file', 'quote.csv is not valid CSV']),
+    'csv row with too many fields': (
+        lambda root: ['experiment', '--data', _write(root / 'fields.csv',
+                                                     'text,label\nok,a\nx,y,b\n')],
+        ['line 3 of --data file', 'has 3 field(s), but the header has 2']),
+    'csv row with an empty text': (
+        lambda root: ['experiment', '--data', _write(root / 'empty.csv',
+                                                     'text,label\nok,a\n ,b\n')],
+        ['line 3 of --data file', "has an empty text in column 'text'"]),
+    'jsonl row with an empty text': (
+        lambda root: ['experiment', '--data', root / 'train.jsonl', '--test',
+                      _write(root / 'empty.jsonl', '{"text": "", "label": "sports"}\n')],
+        ['line 1 of --test file', "has an empty text in column 'text'"]),
+    'unknown plot format': (
+        lambda root: ['experiment', '--plot-format', 'gif'],
+        ["--plot-format must be one of png, svg, pdf (got 'gif')"]),
+    'unknown stop-on criterion': (
+        lambda root: ['experiment', '--stop-on', 'never'],
+        ["--stop-on must name one stopping criterion (got 'never')", 'kappa-average']),
+    'bad seed list': (
+        lambda root: ['experiment', '--seeds', '0,x'],
+        ["--seeds must be a number of seeds (e.g. 5) or a comma-separated list"]),
+    'missing label names file': (
+        lambda root: ['experiment', '--data', root / 'train.jsonl', '--label-names',
+                      root / 'nope.json', *TINY_ARGS],
+        ['--label-names file', 'nope.json does not exist']),
+    'resume of a results file edited out of range': (
+        lambda root: _experiment(_edited_run(root), 'edited', '--resume'),
+        ['line 2 of results.csv has accuracy 7.5, outside the score range 0 to 1']),
 }
+
+
+def _write(path, text):
+    path.write_text(text, encoding='utf-8')
+    return path
+
+
+def _edited_run(root):
+    if not (root / 'edited').exists():
+        shutil.copytree(root / 'quiet', root / 'edited')
+        lines = (root / 'edited' / RESULTS_CSV).read_text().splitlines(keepends=True)
+        fields = lines[1].split(',')
+        lines[1] = ','.join(fields[:4] + ['7.5'] + fields[5:])
+        (root / 'edited' / RESULTS_CSV).write_text(''.join(lines))
+    return root
 """Further bad input, checked in-process through the same ``main`` (a subprocess costs a second)."""
 
 
 @pytest.mark.parametrize('case', list(IN_PROCESS_BAD_INPUTS))
-def test_bad_input_in_process(workspace, case):
+def test_bad_input_in_process(workspace, two_runs, case):
     args, fragments = IN_PROCESS_BAD_INPUTS[case]
     result = CliRunner().invoke(main, [str(arg) for arg in args(workspace)],
                                 prog_name='small-text')
@@ -269,3 +318,25 @@ def test_bad_config_file(tmp_path, content, message):
     result = CliRunner().invoke(main, args)
     assert_bad_input(subprocess.CompletedProcess(args, result.exit_code, result.stdout,
                                                  result.stderr), message)
+
+
+def _rare_label_files(root):
+    """Multi-label data with a label ('art') too rare to be in the initial labelled set."""
+    rows = make_rows(30, multi_label=True)
+    for row in rows[-3:]:
+        row['label'] = row['label'] + ['art']
+    write_jsonl(root / 'rare.jsonl', rows)
+    write_jsonl(root / 'rare-test.jsonl', make_rows(10, seed=1, multi_label=True))
+    return ['--data', root / 'rare.jsonl', '--test', root / 'rare-test.jsonl', *TINY_ARGS]
+
+
+def test_quiet_multi_label_run_prints_nothing_and_constant_labels_do_not_warn(tmp_path):
+    args = _rare_label_files(tmp_path)
+    processes = [start_cli('experiment', *args, '--out', tmp_path / 'quiet', '--quiet'),
+                 start_cli('experiment', *args, '--out', tmp_path / 'verbose')]
+    quiet, verbose = [finish(process) for process in processes]
+    assert quiet.returncode == 0 and verbose.returncode == 0, verbose.stderr
+    assert quiet.stdout == '' and quiet.stderr == ''
+    assert 'present in all training examples' not in verbose.stderr
+    assert 'Warning' not in verbose.stderr
+    assert '| strategy | final micro-F1 |' in verbose.stdout

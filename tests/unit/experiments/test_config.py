@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,33 @@ def test_option_name():
     assert option_name('query_size') == '--query-size'
 
 
-@pytest.mark.parametrize('key', ['seeds', 'initial', 'rounds', 'query_size'])
+@pytest.mark.parametrize('key', ['initial', 'rounds', 'query_size'])
 @pytest.mark.parametrize('value', [0, -3, 2.5, True, '4'])
 def test_counts_must_be_positive_integers(key, value):
     with pytest.raises(ExperimentError, match=f'{option_name(key)} must be a positive integer'):
         ExperimentConfig(**{key: value})
+
+
+@pytest.mark.parametrize('value, seeds, stored', [
+    (3, [0, 1, 2], 3), ('3', [0, 1, 2], 3), ('0,1,7', [0, 1, 7], [0, 1, 7]),
+    (' 7, ', [7], [7]), ([5, 2], [5, 2], [5, 2]), ((4,), [4], [4])])
+def test_seeds_as_a_count_or_a_list(value, seeds, stored):
+    config = ExperimentConfig(seeds=value)
+    assert config.seed_list == seeds
+    assert config.to_dict()['seeds'] == stored
+
+
+@pytest.mark.parametrize('value, message', [
+    (0, 'positive number of seeds'), (-3, 'positive number of seeds'),
+    ('0', 'positive number of seeds'), (2.5, 'non-empty list of integer seeds'),
+    (True, 'non-empty list of integer seeds'), ([], 'non-empty list of integer seeds'),
+    ([1, 'a'], 'non-empty list of integer seeds'), ('1,x', 'comma-separated list of seeds'),
+    ('', 'comma-separated list of seeds'), (',', 'comma-separated list of seeds'),
+    ('0,-1', 'the seed -1 is outside 0 to 2**32 - 1'), ([2 ** 32], 'outside 0 to 2**32 - 1'),
+    ('1,2,1', 'lists the seed(s) 1 more than once')])
+def test_bad_seeds(value, message):
+    with pytest.raises(ExperimentError, match=re.escape(message)):
+        ExperimentConfig(seeds=value)
 
 
 @pytest.mark.parametrize('value', [0, 1, 1.5, -0.1, 'half', True])

@@ -180,9 +180,10 @@ def test_unknown_column_lists_the_columns(tiny_files, column, flag):
 
 
 @pytest.mark.parametrize('row, message', [
-    ({'text': 'b'}, "row 2 of .* has no 'label' value"),
-    ({'text': 'b', 'label': None}, "row 2 of .* has no 'label' value"),
-    ({'text': 3, 'label': 'x'}, 'row 2 of .*is not a string'),
+    ({'text': 'b'}, "line 2 of .* has no 'label' value"),
+    ({'text': 'b', 'label': None}, "line 2 of .* has no 'label' value"),
+    ({'text': 3, 'label': 'x'}, 'line 2 of .*is not a string'),
+    ({'text': ' ', 'label': 'x'}, "line 2 of .* has an empty text in column 'text'"),
 ])
 def test_incomplete_rows(tmp_path, row, message):
     path = write_jsonl(tmp_path / 'train.jsonl', [{'text': 'a', 'label': 'x'}, row])
@@ -231,3 +232,94 @@ def test_fewer_initial_labels_than_classes(tiny_files):
     with pytest.raises(ExperimentError, match=r'--initial 2 is less than the number of '
                                               r'classes \(3\)'):
         load_data(ExperimentConfig(data=train, test=test, initial=2, rounds=1))
+
+
+@pytest.mark.parametrize('content, message', [
+    ('text,label\n"an open quote,a\nnext,b\n', 'line 2 of --data file .* is not valid CSV'),
+    ('text,label\nok,a\n"x"y,b\n', 'line 3 of --data file .* is not valid CSV'),
+    ('text,label\nok,a\nthree,fields,b\n', 'line 3 of .* has 3 field\\(s\\), but the header '
+                                           'has 2; quote fields that contain commas'),
+    ('text,label\nok,a\nonly one field\n', 'line 3 of .* has 1 field\\(s\\), but the header '
+                                           'has 2'),
+    ('text,label\nok,a\n,b\n', "line 3 of .* has an empty text in column 'text'"),
+    ('text,label\n"multi\nline",a\n  ,b\n', "line 4 of .* has an empty text"),
+    ('text,label\nok,a\nalso ok,\n', "line 3 of .* has no 'label' value"),
+    ('text,text,label\na,b,c\n', "header \\(line 1\\) .* names the column\\(s\\) 'text' more "
+                                 'than once'),
+])
+def test_csv_is_parsed_strictly(tmp_path, content, message):
+    (tmp_path / 'train.csv').write_text(content, encoding='utf-8')
+    with pytest.raises(ExperimentError, match=message):
+        read_table(tmp_path / 'train.csv', 'text', 'label')
+
+
+def test_csv_quoted_fields_and_blank_lines_are_fine(tmp_path):
+    (tmp_path / 'train.csv').write_text('text,label\n"a, b ""c""",x\n\n"two\nlines",y\n',
+                                        encoding='utf-8')
+    assert read_table(tmp_path / 'train.csv', 'text', 'label') == (
+        ['a, b "c"', 'two\nlines'], ['x', 'y'])
+
+
+def test_jsonl_empty_text_names_the_line(tmp_path):
+    (tmp_path / 'train.jsonl').write_text('{"text": "a", "label": 1}\n\n{"text": "", '
+                                          '"label": 2}\n', encoding='utf-8')
+    with pytest.raises(ExperimentError, match="line 3 of --data file .* has an empty text"):
+        read_table(tmp_path / 'train.jsonl', 'text', 'label')
+
+
+def _int_label_files(tmp_path, labels_json=None):
+    rows = [{'text': row['text'], 'label': ['cooking', 'science', 'sports'].index(row['label'])}
+            for row in make_rows(10)]
+    path = write_jsonl(tmp_path / 'train.jsonl', rows)
+    if labels_json is not None:
+        (tmp_path / 'labels.json').write_text(labels_json, encoding='utf-8')
+    return path
+
+
+def test_class_names_from_labels_json_beside_the_data(tmp_path):
+    path = _int_label_files(tmp_path, '["cooking", "science", "sports"]')
+    assert load_data(_config(path, test_fraction=0.2)).class_names == [
+        'cooking', 'science', 'sports']
+    (tmp_path / 'labels.json').unlink()
+    assert load_data(_config(path, test_fraction=0.2)).class_names == ['0', '1', '2']
+
+
+def test_label_names_option_takes_a_list_or_an_object(tmp_path):
+    path = _int_label_files(tmp_path, '["x", "y", "z"]')
+    (tmp_path / 'names.json').write_text('{"0": "zero", "1": "one", "2": "two", "9": "nine"}')
+    data = load_data(_config(path, test_fraction=0.2, label_names=tmp_path / 'names.json'))
+    assert data.class_names == ['zero', 'one', 'two']  # the option wins over labels.json
+    (tmp_path / 'sub').mkdir()
+    text_labels = write_jsonl(tmp_path / 'sub' / 'train.jsonl', make_rows(10))
+    (tmp_path / 'sub' / 'labels.json').write_text('["a", "b", "c"]')  # ignored: text labels
+    assert load_data(_config(text_labels, test_fraction=0.2)).class_names == [
+        'cooking', 'science', 'sports']
+
+
+@pytest.mark.parametrize('content, beside, message', [
+    ('["cooking", "science"]', True, 'the label names file .*labels.json has no name for the '
+                                     'label 2 \\(it lists 2 names for labels 0 to 1\\)'),
+    ('{"0": "a", "1": "b"}', False, "--label-names file .* has no name for the label 2"),
+    ('["a", "b", "a"]', False, "gives the name 'a' to more than one label"),
+    ('["a", "b", ', True, 'is not valid JSON'),
+    ('[1, 2, 3]', False, 'non-empty list of class names'),
+    ('"abc"', False, 'non-empty list of class names'),
+    ('[]', False, 'non-empty list of class names'),
+])
+def test_bad_label_names(tmp_path, content, beside, message):
+    path = _int_label_files(tmp_path)
+    names = tmp_path / ('labels.json' if beside else 'names.json')
+    names.write_text(content, encoding='utf-8')
+    with pytest.raises(ExperimentError, match=message):
+        load_data(_config(path, test_fraction=0.2, label_names=None if beside else names))
+
+
+def test_label_names_list_for_text_labels_is_rejected(tiny_files, tmp_path):
+    (tmp_path / 'names.json').write_text('["a", "b", "c"]')
+    with pytest.raises(ExperimentError, match='the labels here are not integers'):
+        load_data(_config(*tiny_files, label_names=tmp_path / 'names.json'))
+
+
+def test_missing_label_names_file(tiny_files, tmp_path):
+    with pytest.raises(ExperimentError, match='--label-names file .* does not exist'):
+        load_data(_config(*tiny_files, label_names=tmp_path / 'nope.json'))

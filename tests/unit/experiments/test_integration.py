@@ -21,7 +21,7 @@ def test_import_small_text_and_experiments_stays_light():
 
 @pytest.mark.integration
 def test_bundled_default_is_reproducible(tmp_path):
-    processes = [start_cli('experiment', '--rounds', '3', '--quiet', cwd=tmp_path),
+    processes = [start_cli('experiment', '--rounds', '3', cwd=tmp_path),
                  start_cli('experiment', '--rounds', '3', '--quiet', '--out', tmp_path / 'b')]
     first, second = [finish(process) for process in processes]
     assert first.returncode == 0, first.stderr

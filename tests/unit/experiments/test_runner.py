@@ -46,7 +46,10 @@ def test_run_writes_all_outputs(tiny_files, tmp_path):
 
     summary = (results.out / 'summary.md').read_text()
     assert summary.startswith(results.summary_table)
-    assert 'Mean ± std over 1 seed(s)' in summary
+    assert 'mean over 1 seed(s)' in summary
+    assert 'A single seed allows neither interval nor test.' in summary
+    assert '| strategy | Δ final accuracy vs. random | p |' in results.summary_table
+    assert [entry['strategy'] for entry in results.comparison] == ['least-confidence']
     assert [entry['strategy'] for entry in results.summary] == ['random', 'least-confidence']
 
 
@@ -132,11 +135,22 @@ def test_resume_needs_out(tiny_files):
         _run(tiny_files, None, resume=True)
 
 
-def test_default_out_is_under_small_text_results(tiny_files, tmp_path, monkeypatch):
+def test_without_out_nothing_is_written(tiny_files, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    results = _run(tiny_files, None, strategies='random')
-    assert results.out.parent == tmp_path / 'small-text-results'
-    assert results.out.name.startswith(f'{tmp_path.name}-')  # train.jsonl: named by folder
+    before = sorted(tmp_path.rglob('*'))
+    results = _run(tiny_files, None, strategies='random', stopping='max-iterations')
+    assert sorted(tmp_path.rglob('*')) == before
+    assert results.out is None and len(results.rows) == 3
+    assert results.summary_table.startswith('| strategy |')
+    assert len(results.stopping_rows) == 1
+
+
+def test_interrupt_without_out_says_nothing_was_saved(tiny_files, monkeypatch):
+    monkeypatch.setattr(runner, '_evaluate', lambda *args: (_ for _ in ()).throw(
+        KeyboardInterrupt))
+    with pytest.raises(ExperimentInterrupted, match='nothing was saved') as info:
+        _run(tiny_files, None)
+    assert info.value.out is None
 
 
 def test_config_file_and_overrides(tiny_files, tmp_path):
@@ -197,3 +211,58 @@ def test_strategy_for_the_other_label_type_is_rejected(tiny_files, monkeypatch):
     with pytest.raises(ExperimentError, match="'multi-only' works only on multi-label data, "
                                               "but the data is single-label"):
         _run(tiny_files, None, strategies='multi-only')
+
+
+def test_quiet_silences_warnings_and_logging_only_while_running(tiny_files, tmp_path,
+                                                                 monkeypatch, caplog):
+    import logging
+    import warnings
+    original = runner._evaluate
+
+    def noisy(*args):
+        warnings.warn('from inside the run', UserWarning)
+        logging.getLogger('some.library').warning('a log message')
+        return original(*args)
+
+    monkeypatch.setattr(runner, '_evaluate', noisy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        _run(tiny_files, tmp_path / 'quiet', strategies='random', quiet=True)
+        assert caught == [] and caplog.records == []
+        _run(tiny_files, tmp_path / 'loud', strategies='random', quiet=False)
+        assert len(caught) == 3 and len(caplog.records) == 3  # one per round
+    assert logging.root.manager.disable == logging.NOTSET
+
+
+def test_eta_uses_each_strategy_s_measured_cost():
+    from small_text.experiments.runner import _remaining_rounds, estimate_remaining_seconds
+    assert estimate_remaining_seconds({'random': 3}, {}) is None
+    # random costs 1 s per round, badge 10 s: 2 random and 3 badge rounds left = 32 s
+    seconds = {'random': [1.0, 1.0], 'badge': [8.0, 12.0]}
+    assert estimate_remaining_seconds({'random': 2, 'badge': 3}, seconds) == pytest.approx(32)
+    # an unmeasured strategy costs the mean of the measured ones, (1 + 10) / 2
+    assert estimate_remaining_seconds({'lc': 2}, seconds) == pytest.approx(11)
+    runs = [('random', 1), ('badge', 0), ('badge', 1)]
+    assert _remaining_rounds(runs, 4, done_in_first=3) == {'random': 1, 'badge': 8}
+
+
+def test_progress_bar_shows_the_eta(tiny_files, tmp_path, capsys):
+    _run(tiny_files, tmp_path / 'out', quiet=False)
+    assert 'ETA 00:0' in capsys.readouterr().err
+
+
+def test_plot_format_svg_and_seed_list(tiny_files, tmp_path):
+    results = _run(tiny_files, tmp_path / 'out', plot_format='svg', seeds=[3, 1],
+                   strategies='random')
+    names = sorted(p.name for p in results.out.iterdir())
+    assert names == ['learning_curves.svg', 'results.csv', 'results.json', 'summary.md']
+    assert [row['seed'] for row in results.rows] == [3, 3, 3, 1, 1, 1]
+    # another plot format is not another experiment; --seeds 2,0 is not --seeds 3,1
+    again = _run(tiny_files, tmp_path / 'out', plot_format='pdf', seeds='3,1',
+                 strategies='random')
+    assert again.rows == results.rows and (results.out / 'learning_curves.pdf').exists()
+    with pytest.raises(ExperimentError, match='differs in --seeds'):
+        _run(tiny_files, tmp_path / 'out', seeds='2,0', strategies='random')
+    counted = _run(tiny_files, tmp_path / 'counted', seeds=2, strategies='random')
+    assert _run(tiny_files, tmp_path / 'counted', seeds='0,1',
+                strategies='random').rows == counted.rows  # 2 seeds are seeds 0 and 1

@@ -153,8 +153,7 @@ def test_summarize_stopping():
 def test_console_script_with_stopping(tiny_files, tmp_path):
     train, test = tiny_files
     args = ['experiment', '--data', str(train), '--test', str(test), '--seeds', '1',
-            '--initial', '6', '--rounds', '2', '--query-size', '5', '--strategies', 'random',
-            '--quiet']
+            '--initial', '6', '--rounds', '2', '--query-size', '5', '--strategies', 'random']
     bad = run_cli(*args, '--stopping', 'nope', '--out', str(tmp_path / 'bad'))
     assert_bad_input(bad, "unknown stopping criterion 'nope'", 'valid names: delta-f-score')
     good = run_cli(*args, '--stopping', 'max-iterations,kappa-average', '--out',
@@ -162,3 +161,59 @@ def test_console_script_with_stopping(tiny_files, tmp_path):
     assert good.returncode == 0, good.stderr
     assert '| max-iterations | random | 1/1 | 16.0 ± 0.0 |' in good.stdout
     assert len(_read(tmp_path / 'good' / STOPPING_CSV)) == 2
+
+
+class _StopsAtRound:
+    """A stopping criterion that stops at a fixed round (counted from round 0)."""
+
+    def __init__(self, stop_round):
+        self.calls, self.stop_round = 0, stop_round
+
+    def stop(self, **kwargs):
+        self.calls += 1
+        return self.calls > self.stop_round
+
+
+def test_stop_on_ends_runs_and_records_where(tiny_files, tmp_path, monkeypatch):
+    from small_text.experiments.stopping import CriterionSpec
+    monkeypatch.setitem(STOPPING_CRITERIA, 'at-two', CriterionSpec(lambda n, r: _StopsAtRound(2)))
+    train, test = tiny_files
+    options = dict(data=train, test=test, quiet=True, seeds=2, initial=6, rounds=4,
+                   query_size=5, strategies='random,least-confidence')
+    full = run_experiment(**options, out=tmp_path / 'full', stopping='at-two')
+    results = run_experiment(**options, out=tmp_path / 'out', stop_on='at-two',
+                             stopping='max-iterations')
+    assert results.config.stopping == ('max-iterations', 'at-two')
+    assert [row['round'] for row in results.rows] == [0, 1, 2] * 4  # every run ends at 2
+    assert {(row['criterion'], row['stop_round']) for row in results.stopping_rows} == {
+        ('at-two', 2), ('max-iterations', None)}
+    assert results.rows == [{**row, **{k: r[k] for k in row if k.endswith('_seconds')}}
+                            for row, r in zip([row for row in full.rows if row['round'] <= 2],
+                                              results.rows)]
+    # summaries carry the stopped runs forward: the final score is the one at the stop
+    (random_entry, _) = results.summary
+    at_stop = [row['accuracy'] for row in results.rows
+               if row['strategy'] == 'random' and row['round'] == 2]
+    assert random_entry['final_accuracy'][0] == pytest.approx(np.mean(at_stop))
+    assert 'Runs end when at-two stops them' in (results.out / 'summary.md').read_text()
+    # a finished experiment with stopped runs is complete: nothing runs again
+    again = run_experiment(**options, out=tmp_path / 'out', stop_on='at-two',
+                           stopping='max-iterations')
+    assert again.rows == results.rows
+
+
+def test_curves_carry_a_stopped_run_forward():
+    from small_text.experiments.summary import curves
+    rows = [{'strategy': 's', 'seed': seed, 'round': r, 'num_labels': 10 + r, 'accuracy': a}
+            for seed, scores in ((0, [0.1, 0.2, 0.3]), (1, [0.5, 0.6]))
+            for r, a in enumerate(scores)]
+    num_labels, scores = curves(rows, 'accuracy', stopped={('s', 1)})['s']
+    assert num_labels.tolist() == [10, 11, 12]
+    assert scores.tolist() == [[0.1, 0.2, 0.3], [0.5, 0.6, 0.6]]
+    assert curves(rows, 'accuracy')['s'][1].shape == (1, 3)  # not stopped: unfinished
+
+
+@pytest.mark.parametrize('value', ['nope', 3, ['kappa-average']])
+def test_bad_stop_on(value):
+    with pytest.raises(ExperimentError, match='--stop-on must name one stopping criterion'):
+        ExperimentConfig(stop_on=value)
