@@ -33,13 +33,18 @@ _FAKES = [EmbeddingLogisticRegression, EmbeddingLogisticRegressionFactory]
 
 
 def _hnsw():
-    pytest.importorskip('hnswlib', reason='needs hnswlib (pip install "small-text[hnswlib]")')
+    pytest.importorskip('hnswlib', reason='needs the hnswlib extra: '
+                                          'pip install "small-text[hnswlib]"')
     return VectorIndexFactory(HNSWIndex)
 
 
+def _seals_knn():
+    _hnsw()  # SEALS checks for hnswlib whatever its index
+    return SEALS(LeastConfidence(), k=5, vector_index_factory=VectorIndexFactory(KNNIndex))
+
+
 _STRATEGIES = {
-    'seals-knn': lambda: SEALS(LeastConfidence(), k=5,
-                               vector_index_factory=VectorIndexFactory(KNNIndex)),
+    'seals-knn': _seals_knn,
     'seals-hnsw': lambda: SEALS(LeastConfidence(), k=5, vector_index_factory=_hnsw()),
     'anchor-knn': lambda: AnchorSubsampling(LeastConfidence(), subsample_size=20,
                                             vector_index_factory=VectorIndexFactory(KNNIndex),

@@ -1,4 +1,5 @@
 """``small-text annotate`` and ``small-text export`` on the command line."""
+import importlib.util
 import json
 import os
 import signal
@@ -15,6 +16,11 @@ from small_text.experiments.cli import main
 
 from experiments._helpers import assert_bad_input
 from .conftest import LABELS
+
+
+needs_annotate = pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in ('starlette', 'uvicorn')),
+    reason='needs the annotate extra: pip install "small-text[annotate]"')
 
 
 def _invoke(*args):
@@ -56,18 +62,23 @@ def test_export_csv_to_a_file(labelled_project, tmp_path):
     (('annotate', 'PROJECT', '--port', '99999'), ['99999 is not in the range']),
 ])
 def test_bad_input(labelled_project, tmp_path, pool_file, args, fragments):
+    if args[0] == 'annotate' and any(importlib.util.find_spec(m) is None
+                                     for m in ('starlette', 'uvicorn')):
+        pytest.skip('needs the annotate extra: pip install "small-text[annotate]"')
     paths = {'MISSING': tmp_path / 'missing', 'PROJECT': labelled_project,
              'NEW': tmp_path / 'new', 'POOL': pool_file,
              'MISSING/x.jsonl': tmp_path / 'missing' / 'x.jsonl'}
     assert_bad_input(_invoke(*(paths.get(arg, arg) for arg in args)), *fragments)
 
 
+@needs_annotate
 def test_bad_config_key(labelled_project, tmp_path):
     (tmp_path / 'c.toml').write_text('batch-size = 3\n', encoding='utf-8')
     assert_bad_input(_invoke('annotate', labelled_project, '--config', tmp_path / 'c.toml'),
                      "unknown key 'batch-size'", 'query-size')
 
 
+@needs_annotate
 def test_config_file_values_are_used(labelled_project, tmp_path):
     (tmp_path / 'c.toml').write_text('query-size = -3\n', encoding='utf-8')
     assert_bad_input(_invoke('annotate', labelled_project, '--config', tmp_path / 'c.toml'),
