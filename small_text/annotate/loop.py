@@ -6,8 +6,9 @@ retrain jobs: each one reads the labels from the database, builds a
 factory and query strategy (from :mod:`small_text.experiments.registry`), initializes it with
 the labelled texts (training the classifier), ignores the skipped texts with
 ``ignore_sample_at``, queries the strategy for the queue, cross-validates the classifier on
-the labelled texts, asks the stopping criteria, saves the learner, and stores the new model
-version with its queue in one transaction. The web app never waits for it.
+the labelled texts, asks the stopping criteria, stores the new model version with its queue
+in one transaction, and then saves the learner (``models/v<version>``, loadable with
+``PoolBasedActiveLearner.load``). The web app never waits for it.
 """
 import json
 import multiprocessing
@@ -154,14 +155,14 @@ def retrain(store, pool, models_dir, parent_pid=None):
     pool.tracker.update(0, learner, pool.dataset)
     stopping = {name: round_ is not None for name, round_ in pool.tracker.stop_rounds.items()}
 
+    if parent_pid is not None and os.getppid() != parent_pid:
+        return None  # the app is gone: a newer one may be running on the same database
+    version = store.save_model(len(labels), event_seq, accuracy, stopping,
+                               time.perf_counter() - start, ranked)
+    # the snapshot comes after the new queue is in use: writing the pool takes a while
     staging = Path(models_dir) / f'.new-{os.getpid()}'
     shutil.rmtree(staging, ignore_errors=True)
     learner.save(staging, create_folder=True)
-    if parent_pid is not None and os.getppid() != parent_pid:
-        shutil.rmtree(staging, ignore_errors=True)
-        return None
-    version = store.save_model(len(labels), event_seq, accuracy, stopping,
-                               time.perf_counter() - start, ranked)
     os.replace(staging, Path(models_dir) / f'v{version}')
     _prune_snapshots(Path(models_dir), version)
     return store.models()[-1]

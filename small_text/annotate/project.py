@@ -111,6 +111,11 @@ def _create(project_dir, given):
     store.close()
     os.replace(temporary, project_dir / DATABASE_FILE)  # the project exists once complete
     (project_dir / MODELS_DIR).mkdir(exist_ok=True)
+    folder = os.open(project_dir, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename is on disk too
+    finally:
+        os.close(folder)
     return Store(project_dir / DATABASE_FILE)
 
 

@@ -139,9 +139,9 @@ class AnnotationService:
                     lease.expires = now + self.lease_seconds
                     return lease.payload
                 self._release(annotator)
-            payload = self._pick()
+            pos, payload = self._pick()
             if payload is not None:
-                self._lease(annotator, payload)
+                self._lease(annotator, pos, payload)
             return payload
 
     def label(self, body):
@@ -174,8 +174,7 @@ class AnnotationService:
         text_id, text = self.store.text(pos)
         with self._lock:
             if restored is None:
-                model = self._model
-                self._lease(annotator, self._payload(pos, None, model))
+                self._lease(annotator, pos, self._payload(pos, None, self._model))
             self._maybe_retrain()
         return {'undone': {'id': text_id, 'action': kind}, 'labelled': labelled,
                 'skipped': skipped}
@@ -248,9 +247,9 @@ class AnnotationService:
         if model is not None:
             for pos, score in self.store.queue(len(self._holders) + 1):
                 if pos not in self._holders:
-                    return self._payload(pos, score, model, 'model')
+                    return pos, self._payload(pos, score, model, 'model')
         pos = self._random_unanswered()
-        return None if pos is None else self._payload(pos, None, model)
+        return pos, None if pos is None else self._payload(pos, None, model)
 
     def _payload(self, pos, score, model, source=None):
         text_id, text = self.store.text(pos)
@@ -275,9 +274,8 @@ class AnnotationService:
                     return pos
         return None
 
-    def _lease(self, annotator, payload):
+    def _lease(self, annotator, pos, payload):
         self._release(annotator)
-        pos = self.store.position(payload['id'])
         holder = self._holders.get(pos)
         if holder is not None:
             self._release(holder)
@@ -303,9 +301,13 @@ class AnnotationService:
             self._submit()
 
     def _submit(self):
+        try:
+            self._trainer.submit()
+        except OSError as e:  # the worker died (e.g. killed for memory): answers go on
+            self._error = f'the training process is gone ({e}); restart small-text annotate'
+            return
         self._new_labels = 0
         self._training = True
-        self._trainer.submit()
 
     def _on_message(self, message):
         kind, value = message

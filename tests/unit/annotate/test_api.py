@@ -1,5 +1,6 @@
 """The JSON API through Starlette's test client, with retrains in a background thread."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -7,6 +8,7 @@ pytest.importorskip('starlette', reason='the annotation app needs the annotate e
                                         'pip install "small-text[annotate]"')
 from starlette.testclient import TestClient  # noqa: E402
 
+from small_text.active_learner import PoolBasedActiveLearner  # noqa: E402
 from small_text.annotate.app import create_app  # noqa: E402
 from small_text.annotate.project import open_project  # noqa: E402
 from small_text.annotate.service import AnnotationService  # noqa: E402
@@ -219,6 +221,17 @@ def test_retrains_after_every_query_size_labels(client, gold):
         client.get('/api/status').json()))
     assert [point['version'] for point in status['accuracy']] == [1, 2]
     assert status['accuracy'][1]['trained_on'] == status['accuracy'][0]['trained_on'] + 5
+
+
+def test_every_model_is_saved_as_a_loadable_learner(client, store, gold):
+    while client.get('/api/status').json()['model']['state'] == 'cold-start':
+        _label_next(client, gold)
+    snapshot = Path(store.path).parent / 'models' / 'v1'
+    wait_for(lambda: (snapshot / 'active_learning.json').exists())
+    learner = PoolBasedActiveLearner.load(snapshot)
+    trained_on = client.get('/api/status').json()['model']['trained_on']
+    assert learner.indices_labeled.shape == (trained_on,)
+    assert learner.classifier.predict(learner.dataset[:3]).shape == (3,)
 
 
 def test_a_single_class_never_trains(tmp_path, trec_rows):
