@@ -239,6 +239,7 @@ def serve_jobs(receive, send, database, models_dir, parent_pid=None):
 
 def _process_main(connection, database, models_dir, parent_pid):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app, which stops us
+    os.nice(10)  # requests first: training may wait, the annotator should not
     try:
         serve_jobs(connection.recv, connection.send, database, models_dir, parent_pid)
     except (EOFError, OSError, KeyboardInterrupt):
