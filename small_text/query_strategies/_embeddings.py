@@ -1,12 +1,14 @@
 """Validation and normalisation of embedding matrices, shared by the embedding strategies."""
 import numpy as np
 
+from small_text.utils._validation import check_finite
+
 _CHUNK_ELEMENTS = 1 << 22
 """Matrix elements processed per chunk (16 MiB of float32)."""
 
 
 def check_embeddings(embeddings, name='embeddings', num_rows=None):
-    """Return ``embeddings`` as a 2-D float32/float64 array without NaN.
+    """Return ``embeddings`` as a 2-D float32/float64 array of finite values.
 
     Parameters
     ----------
@@ -25,7 +27,8 @@ def check_embeddings(embeddings, name='embeddings', num_rows=None):
     Raises
     ------
     ValueError
-        If the array is not 2-D, has the wrong number of rows, or contains NaN.
+        If the array is not 2-D, has the wrong number of rows, or contains NaN or an infinite
+        value (the message names which).
     """
     embeddings = np.asarray(embeddings)
     if embeddings.ndim != 2:
@@ -34,10 +37,12 @@ def check_embeddings(embeddings, name='embeddings', num_rows=None):
     if num_rows is not None and embeddings.shape[0] != num_rows:
         raise ValueError(f'{name} must have {num_rows} rows, got shape {embeddings.shape}')
     if embeddings.dtype not in (np.float32, np.float64):
+        if embeddings.dtype.kind not in 'biuf':
+            raise ValueError(f'{name} must hold numbers, got an array of dtype '
+                             f'{embeddings.dtype}')
         embeddings = embeddings.astype(np.float64)
-    if any(np.isnan(embeddings[rows]).any() for rows in row_chunks(embeddings)):
-        raise ValueError(f'{name} contain NaN values; check the classifier\'s embed() output '
-                         f'(e.g. a diverged model) or the precomputed embeddings')
+    check_finite(embeddings, name, hint=' Check the classifier\'s embed() output (e.g. a '
+                                        'diverged model) or the precomputed embeddings.')
     return embeddings
 
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from small_text.query_strategies.base import QueryStrategy, ScoringMixin, _check_indices
 from small_text.query_strategies.uncertainty import select_smallest
+from small_text.utils._validation import check_probabilities
 from small_text.utils.data import list_length
 
 _CHUNK_ELEMENTS = 1 << 21
@@ -38,7 +39,8 @@ def bald(proba_dropout, eps=1e-8):
     Raises
     ------
     ValueError
-        If ``proba_dropout`` is not 3-D, has no dropout samples or classes, or contains NaN.
+        If ``proba_dropout`` is not 3-D, has no dropout samples or classes, or a dropout
+        sample of a row is not a class distribution (finite values in [0, 1] that sum to 1).
 
     References
     ----------
@@ -77,12 +79,9 @@ def _check_proba_dropout(proba_dropout):
     if proba_dropout.shape[1] == 0 or proba_dropout.shape[2] == 0:
         raise ValueError(f'Dropout probabilities need at least one dropout sample and one '
                          f'class, got shape {proba_dropout.shape}')
-    if proba_dropout.dtype not in (np.float32, np.float64):
-        proba_dropout = proba_dropout.astype(np.float64)
-    if np.isnan(proba_dropout).any():
-        raise ValueError('Dropout probabilities contain NaN values; check the classifier\'s '
-                         'predict_proba(..., dropout_sampling=T) output')
-    return proba_dropout
+    return check_probabilities(proba_dropout, 'Dropout probabilities', ndim=3,
+                               shape='(n_samples, n_dropout_samples, n_classes)',
+                               distributions=True)
 
 
 class BALD(ScoringMixin, QueryStrategy):
@@ -163,7 +162,7 @@ class BALD(ScoringMixin, QueryStrategy):
         ------
         ValueError
             If the dropout probabilities are not of shape (len(dataset), dropout_samples,
-            n_classes) or contain NaN.
+            n_classes) or are not class distributions.
         """
         proba_dropout = _check_proba_dropout(
             clf.predict_proba(dataset, dropout_sampling=self.dropout_samples))

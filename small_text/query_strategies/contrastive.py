@@ -6,6 +6,8 @@ The math of :class:`~small_text.query_strategies.strategies.ContrastiveActiveLea
 import numpy as np
 from scipy.special import rel_entr
 
+from small_text.utils._validation import check_probabilities
+
 _CHUNK_ELEMENTS = 1 << 21
 """Entries of the (rows, k, n_classes) divergence tensor processed per chunk."""
 
@@ -43,8 +45,9 @@ def contrastive_scores(proba_unlabeled, proba_labeled, neighbours, batch_size=No
     Raises
     ------
     ValueError
-        If the shapes do not fit together, the probabilities contain NaN, a neighbour row is
-        out of range, or ``batch_size`` is not a positive integer.
+        If the shapes do not fit together, a row of probabilities is not a class distribution
+        (finite values in [0, 1] that sum to 1), a neighbour row is out of range, or
+        ``batch_size`` is not a positive integer.
 
     References
     ----------
@@ -58,8 +61,8 @@ def contrastive_scores(proba_unlabeled, proba_labeled, neighbours, batch_size=No
     >>> contrastive_scores(np.array([[0.5, 0.5]]), proba_labeled, np.array([[0, 1]])).round(6)
     array([0.346574])
     """
-    proba_unlabeled = _check_class_proba(proba_unlabeled, 'proba_unlabeled')
-    proba_labeled = _check_class_proba(proba_labeled, 'proba_labeled')
+    proba_unlabeled = check_probabilities(proba_unlabeled, 'proba_unlabeled', distributions=True)
+    proba_labeled = check_probabilities(proba_labeled, 'proba_labeled', distributions=True)
     neighbours = np.asarray(neighbours)
     if neighbours.ndim != 2 or neighbours.shape[0] != proba_unlabeled.shape[0]:
         raise ValueError(f'neighbours must have shape (n_unlabeled, k) = '
@@ -91,21 +94,3 @@ def contrastive_scores(proba_unlabeled, proba_labeled, neighbours, batch_size=No
         scores /= k
     return scores
 
-
-def _check_class_proba(proba, name):
-    """Return ``proba`` as a 2-D float32/float64 array without NaN.
-
-    Raises
-    ------
-    ValueError
-        If ``proba`` is not 2-D or contains NaN.
-    """
-    proba = np.asarray(proba)
-    if proba.ndim != 2:
-        raise ValueError(f'{name} must be a 2-D array of shape (n_samples, n_classes), '
-                         f'got shape {proba.shape}')
-    if proba.dtype not in (np.float32, np.float64):
-        proba = proba.astype(np.float64)
-    if np.isnan(proba).any():
-        raise ValueError(f'{name} contains NaN values; check the classifier\'s predictions')
-    return proba

@@ -212,9 +212,10 @@ def _first_term(proba, num_rows):
     if proba is None:
         return np.full(num_rows, 1 / num_rows)
     proba = np.asarray(proba, dtype=np.float64)
-    if proba.shape != (num_rows,) or np.any(proba < 0) or not proba.sum() > 0:
-        raise ValueError(f'proba must hold {num_rows} non-negative weights (one per row of x) '
-                         f'with a positive sum, got shape {proba.shape}')
+    if proba.shape != (num_rows,) or not np.all(np.isfinite(proba)) or np.any(proba < 0) \
+            or not proba.sum() > 0:
+        raise ValueError(f'proba must hold {num_rows} non-negative weights (finite, one per '
+                         f'row of x) with a positive sum, got shape {proba.shape}')
     return proba / proba.sum()
 
 
@@ -263,7 +264,8 @@ def _lower_min_distances(min_distances, pool, pool_geometry, centers, center_geo
         rows = slice(start, start + chunk_rows)
         distances = _pairwise_distances(pool[rows], _window(pool_geometry, rows), centers,
                                         center_geometry, unit, distance_metric)
-        np.minimum(min_distances[rows], distances.min(axis=1), out=min_distances[rows])
+        # fmin ignores NaN distances, so a picked item (at -inf) is never picked again
+        np.fmin(min_distances[rows], distances.min(axis=1), out=min_distances[rows])
 
 
 def _pairwise_distances(a, a_geometry, c, c_geometry, unit, distance_metric):

@@ -19,6 +19,7 @@ from small_text.query_strategies.base import (
     constraints,
 )
 from small_text.query_strategies.uncertainty import breaking_ties_scores, select_smallest
+from small_text.utils._validation import check_probabilities
 from small_text.utils.data import list_length
 
 
@@ -201,23 +202,9 @@ def _borda_uncertainty_ranking(proba):
     return borda_points / (num_labels * max(num_unlabeled - 1, 1))
 
 
-def _check_label_proba(proba):
-    """Return ``proba`` as a 2-D float ndarray or csr matrix without NaN."""
-    if issparse(proba):
-        proba = csr_matrix(proba)
-        values = proba.data
-    else:
-        proba = np.asarray(proba)
-        if proba.dtype not in (np.float32, np.float64):
-            proba = proba.astype(np.float64)
-        values = proba
-    if proba.ndim != 2:
-        raise ValueError(f'Label probabilities must be a 2-D array of shape '
-                         f'(n_samples, n_labels), got shape {proba.shape}')
-    if np.isnan(values).any():
-        raise ValueError('Label probabilities contain NaN values; check the classifier\'s '
-                         'predict_proba() output')
-    return proba
+def _check_label_proba(proba, name='y_pred_proba_unlabeled'):
+    """Return ``proba`` as a 2-D float ndarray or csr matrix of finite values in [0, 1]."""
+    return check_probabilities(proba, name, shape='(n_samples, n_labels)', allow_sparse=True)
 
 
 def _check_unit_interval(value, message):
@@ -273,7 +260,8 @@ class _PoolScoringStrategy(ScoringMixin, QueryStrategy):
             Larger is more informative.
         """
         indices_unlabeled = np.asarray(indices_unlabeled)
-        proba = _check_label_proba(clf.predict_proba(dataset[indices_unlabeled]))
+        proba = _check_label_proba(clf.predict_proba(dataset[indices_unlabeled]),
+                                   'clf.predict_proba(dataset[indices_unlabeled])')
         if proba.shape[0] != indices_unlabeled.shape[0]:
             raise ValueError(f'clf.predict_proba(dataset[indices_unlabeled]) must return one '
                              f'row per pool item ({indices_unlabeled.shape[0]}), got shape '

@@ -11,16 +11,16 @@ from small_text.query_strategies.base import (
     _check_indices,
     _check_n,
 )
-from small_text.query_strategies.contrastive import _check_class_proba, contrastive_scores
+from small_text.query_strategies.contrastive import contrastive_scores
 from small_text.query_strategies.exceptions import PoolExhaustedException
 from small_text.query_strategies.kmeans import embedding_kmeans
 from small_text.query_strategies.uncertainty import (
-    _check_proba,
     breaking_ties_scores,
     least_confidence_scores,
     prediction_entropy_scores,
     select_smallest,
 )
+from small_text.utils._validation import check_probabilities
 from small_text.utils.data import list_length
 from small_text.vector_indexes import KNNIndex, VectorIndexFactory
 
@@ -147,7 +147,7 @@ class ConfidenceBasedQueryStrategy(ScoringMixin, QueryStrategy):
         return 'ConfidenceBasedQueryStrategy()'
 
 
-def _predict_proba(clf, dataset, strategy):
+def _predict_proba(clf, dataset, strategy, renormalised=False):
     """Return ``clf.predict_proba(dataset)`` as a checked 2-D float array with a row per sample.
 
     Raises
@@ -155,13 +155,17 @@ def _predict_proba(clf, dataset, strategy):
     TypeError
         If ``clf`` has no ``predict_proba`` method.
     ValueError
-        If the result is not 2-D or its row count differs from ``len(dataset)``.
+        If the result is not 2-D, its row count differs from ``len(dataset)``, or it holds a
+        value that is not a probability (NaN, infinite, negative or above 1). With
+        ``renormalised`` (the caller divides each row by its sum), values above 1 are
+        accepted, but every row needs a positive sum.
     """
     predict_proba = getattr(clf, 'predict_proba', None)
     if not callable(predict_proba):
         raise TypeError(f'{type(strategy).__name__} needs a classifier with a predict_proba() '
                         f'method, but clf of type {type(clf).__name__} has none')
-    proba = _check_proba(predict_proba(dataset))
+    proba = check_probabilities(predict_proba(dataset), 'clf.predict_proba(dataset)',
+                                weights=renormalised, positive_rows=renormalised)
     num_samples = list_length(dataset)
     if proba.shape[0] != num_samples:
         raise ValueError(f'clf.predict_proba(dataset) must return one row per dataset sample '
@@ -209,7 +213,7 @@ class PredictionEntropy(ConfidenceBasedQueryStrategy):
         super().__init__(lower_is_better=False)
 
     def get_confidence(self, clf, dataset, indices_unlabeled, indices_labeled, y):
-        return prediction_entropy_scores(_predict_proba(clf, dataset, self))
+        return prediction_entropy_scores(_predict_proba(clf, dataset, self, renormalised=True))
 
     def __str__(self):
         return 'PredictionEntropy()'
@@ -664,7 +668,7 @@ class ContrastiveActiveLearning(EmbeddingBasedQueryStrategy):
                              f'neighbours from the labeled samples, but only '
                              f'{indices_labeled.shape[0]} are labeled; label more samples or '
                              f'lower k')
-        proba = _check_class_proba(embeddings_proba, 'embeddings_proba')
+        proba = check_probabilities(embeddings_proba, 'embeddings_proba', distributions=True)
         if proba.shape[0] != embeddings.shape[0]:
             raise ValueError(f'embeddings_proba must have one row per embedding '
                              f'({embeddings.shape[0]}), got shape {proba.shape}')
@@ -825,8 +829,9 @@ class DiscriminativeActiveLearning(QueryStrategy):
             self.clf_ = discriminator.fit(
                 self.get_relabeled_copy(dataset, indices_subsample, indices_labeled))
 
-            proba = _check_class_proba(self.clf_.predict_proba(dataset[indices_unlabeled]),
-                                       'the discriminator\'s predict_proba() output')
+            proba = check_probabilities(self.clf_.predict_proba(dataset[indices_unlabeled]),
+                                        'the discriminator\'s predict_proba() output',
+                                        distributions=True)
             if proba.shape[0] != indices_unlabeled.shape[0] or proba.shape[1] < 2:
                 raise ValueError(f'The discriminator\'s predict_proba() must return one row '
                                  f'per pool item ({indices_unlabeled.shape[0]}) and a column '

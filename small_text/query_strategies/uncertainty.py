@@ -25,6 +25,8 @@ import operator
 import numpy as np
 from scipy.special import entr
 
+from small_text.utils._validation import check_probabilities
+
 _CHUNK_ELEMENTS = 1 << 20
 """Matrix elements processed per chunk (4 MiB of float32)."""
 
@@ -42,8 +44,14 @@ def least_confidence_scores(proba):
     Returns
     -------
     confidence : np.ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not 2-D or holds a value that is not a probability (NaN, infinite,
+        negative or above 1).
     """
-    proba = _check_proba(proba)
+    proba = check_probabilities(proba)
     return proba.max(axis=1)
 
 
@@ -51,17 +59,24 @@ def prediction_entropy_scores(proba):
     """Return the Shannon entropy ``-sum_c q_c ln q_c`` of each row.
 
     Each row is renormalised to ``q = p / sum(p)`` first (as ``scipy.stats.entropy`` does), the
-    logarithm is natural and ``0 ln 0 = 0``. A row that sums to zero gets NaN. The most
-    uncertain rows (largest values) are the most informative ones.
+    logarithm is natural and ``0 ln 0 = 0``. The most uncertain rows (largest values) are the
+    most informative ones.
 
     Parameters
     ----------
     proba : array-like of shape (n_samples, n_classes)
-        Class probabilities (or any non-negative weights).
+        Class probabilities (or any finite non-negative weights), every row with a positive
+        sum.
 
     Returns
     -------
     entropy : np.ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not 2-D, holds NaN, an infinite or a negative value, or a row sums
+        to zero (the reference returns NaN for such a row).
 
     Examples
     --------
@@ -69,7 +84,7 @@ def prediction_entropy_scores(proba):
     >>> prediction_entropy_scores(np.array([[0.1, 0.9]])).round(6)
     array([0.325083])
     """
-    proba = _check_proba(proba)
+    proba = check_probabilities(proba, positive_rows=True, weights=True)
     entropy = np.empty(proba.shape[0], dtype=proba.dtype)
     with np.errstate(invalid='ignore', divide='ignore'):
         for rows in _row_chunks(proba):
@@ -96,9 +111,10 @@ def breaking_ties_scores(proba):
     Raises
     ------
     ValueError
-        If ``proba`` has fewer than two columns.
+        If ``proba`` is not 2-D, has fewer than two columns, or holds a value that is not a
+        probability (NaN, infinite, negative or above 1).
     """
-    proba = _check_proba(proba, min_classes=2)
+    proba = check_probabilities(proba, min_columns=2)
     num_classes = proba.shape[1]
     margin = np.empty(proba.shape[0], dtype=proba.dtype)
     for rows in _row_chunks(proba):
@@ -159,20 +175,6 @@ def select_smallest(scores, n):
     # `selected` is ordered by position within each group, so a stable sort keeps position
     # order among equal scores
     return selected[np.argsort(scores[selected], kind='stable')]
-
-
-def _check_proba(proba, min_classes=1):
-    """Return ``proba`` as a 2-D float32/float64 array with at least ``min_classes`` columns."""
-    proba = np.asarray(proba)
-    if proba.ndim != 2:
-        raise ValueError(f'proba must be a 2-D array of shape (n_samples, n_classes), '
-                         f'got shape {proba.shape}')
-    if proba.shape[1] < min_classes:
-        raise ValueError(f'proba must have at least {min_classes} columns (classes), '
-                         f'got shape {proba.shape}')
-    if proba.dtype not in (np.float32, np.float64):
-        proba = proba.astype(np.float64)
-    return proba
 
 
 def _row_chunks(matrix):

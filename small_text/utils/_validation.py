@@ -63,11 +63,11 @@ def check_interval(value, name, low, high, closed='both'):
 
 def check_probabilities(proba, name='proba', *, shape='(n_samples, n_classes)', ndim=2,
                         min_columns=1, num_rows=None, distributions=False,
-                        positive_rows=False, allow_sparse=False):
+                        positive_rows=False, weights=False, allow_sparse=False):
     """Return ``proba`` as a float32/float64 array (or csr matrix) of probabilities.
 
     Every value must be a finite number in [0, 1] (up to :data:`PROBABILITY_TOLERANCE` above
-    1).
+    1), or any finite non-negative number with ``weights=True``.
 
     Parameters
     ----------
@@ -87,6 +87,8 @@ def check_probabilities(proba, name='proba', *, shape='(n_samples, n_classes)', 
         Require every row (the last axis) to sum to 1: a class distribution.
     positive_rows : bool, default=False
         Require every row to have a positive sum (it is renormalised by the caller).
+    weights : bool, default=False
+        Accept values above 1 (non-negative weights that the caller renormalises).
     allow_sparse : bool, default=False
         Accept a scipy sparse matrix (returned as csr_matrix).
 
@@ -107,7 +109,7 @@ def check_probabilities(proba, name='proba', *, shape='(n_samples, n_classes)', 
         proba = csr_matrix(proba)
         if proba.dtype not in (np.float32, np.float64):
             proba = proba.astype(np.float64)
-        _check_probability_values(proba.data, name, proba.indptr)
+        _check_probability_values(proba.data, name, proba.indptr, weights)
         return proba
 
     proba = np.asarray(proba)
@@ -116,7 +118,8 @@ def check_probabilities(proba, name='proba', *, shape='(n_samples, n_classes)', 
                          f'{proba.shape}.')
     if proba.shape[-1] < min_columns or (num_rows is not None and proba.shape[0] != num_rows):
         rows = '' if num_rows is None else f'{num_rows} rows and '
-        raise ValueError(f'{name} must have {rows}at least {min_columns} column(s) (shape '
+        columns = 'column' if min_columns == 1 else 'columns'
+        raise ValueError(f'{name} must have {rows}at least {min_columns} {columns} (shape '
                          f'{shape}), but got shape {proba.shape}.')
     if proba.dtype not in (np.float32, np.float64):
         if proba.dtype.kind not in 'biuf':
@@ -125,7 +128,7 @@ def check_probabilities(proba, name='proba', *, shape='(n_samples, n_classes)', 
         proba = proba.astype(np.float64)
 
     for start, chunk in _row_chunks(proba):
-        _check_probability_values(chunk, name, None, offset=start)
+        _check_probability_values(chunk, name, None, weights, offset=start)
         if distributions or positive_rows:
             _check_row_sums(chunk.sum(axis=-1), name, distributions, offset=start)
     return proba
@@ -154,10 +157,14 @@ def _row_chunks(array):
         yield start, array[start:start + chunk_rows]
 
 
-def _check_probability_values(values, name, indptr, offset=0):
-    """Raise if ``values`` holds a value that is not a probability. ``indptr`` maps positions
-    in the data array of a csr matrix to rows (None for dense rows)."""
-    invalid = ~((values >= 0) & (values <= 1 + PROBABILITY_TOLERANCE))
+def _check_probability_values(values, name, indptr, weights, offset=0):
+    """Raise if ``values`` holds a value that is not a probability (or, with ``weights``, not a
+    finite non-negative number). ``indptr`` maps positions in the data array of a csr matrix
+    to rows (None for dense rows)."""
+    if weights:
+        invalid = ~((values >= 0) & (values < np.inf))
+    else:
+        invalid = ~((values >= 0) & (values <= 1 + PROBABILITY_TOLERANCE))
     if not invalid.any():
         return
     position = np.unravel_index(np.argmax(invalid), values.shape)
@@ -174,8 +181,9 @@ def _check_probability_values(values, name, indptr, offset=0):
         kind = f'the negative value {value}'
     else:
         kind = f'the value {value} > 1'
-    raise ValueError(f'{name} contains {kind} in row {row}, but probabilities must be finite '
-                     f'numbers in [0, 1]. Check the classifier\'s probabilities (e.g. a diverged '
+    expected = 'finite and non-negative' if weights else 'finite numbers in [0, 1]'
+    raise ValueError(f'{name} contains {kind} in row {row}, but probabilities must be '
+                     f'{expected}. Check the classifier\'s probabilities (e.g. a diverged '
                      f'model, or scores such as logits that are not probabilities).')
 
 

@@ -253,7 +253,7 @@ def test_nan_probabilities():
 def test_nan_embeddings():
     rows = GRAPH.copy()
     rows[0, 0] = np.nan
-    with pytest.raises(ValueError, match='contain NaN'):
+    with pytest.raises(ValueError, match='contains NaN'):
         ContrastiveActiveLearning(k=1).query(EmbeddingClassifier(), rows, POOL, LABELED, Y, n=1)
 
 

@@ -99,7 +99,7 @@ def test_precomputed_embeddings_with_wrong_row_count():
 def test_nan_embeddings_raise():
     embeddings = _embeddings()
     embeddings[3, 1] = np.nan
-    with pytest.raises(ValueError, match='contain NaN'):
+    with pytest.raises(ValueError, match='contains NaN'):
         RecordingStrategy().query(FixedEmbeddingClassifier(embeddings), position_dataset(10),
                                   np.arange(6), np.arange(6, 8), np.zeros(2, dtype=int), n=2)
 

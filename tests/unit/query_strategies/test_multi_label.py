@@ -87,9 +87,9 @@ def test_lci_rejects_empty_labels():
 def test_lci_rejects_nan():
     proba = PROBA.copy()
     proba[1, 1] = np.nan
-    with pytest.raises(ValueError, match='contain NaN'):
+    with pytest.raises(ValueError, match='contains NaN'):
         _label_cardinality_inconsistency(proba, Y)
-    with pytest.raises(ValueError, match='contain NaN'):
+    with pytest.raises(ValueError, match='contains NaN'):
         _label_cardinality_inconsistency(csr_matrix(proba), Y)
 
 
@@ -354,7 +354,7 @@ def test_full_pool_shortcut_scores_first(strategy_class):
 def test_nan_probabilities_raise(strategy_class):
     proba = PROBA.copy()
     proba[0, 0] = np.nan
-    with pytest.raises(ValueError, match='contain NaN'):
+    with pytest.raises(ValueError, match='contains NaN'):
         strategy_class().query(RowProbaClassifier(), ProbaDataset(proba), np.array([0, 1, 2]),
                                np.array([], dtype=int), Y, n=1)
 

@@ -244,7 +244,7 @@ def test_classifier_without_predict_proba(strategy_class, clf):
 @pytest.mark.parametrize('strategy_class', PROBA_STRATEGIES)
 @pytest.mark.parametrize('proba', [np.full(3, 0.5), np.full((3, 2, 1), 0.5)])
 def test_probabilities_must_be_2d(strategy_class, proba):
-    with pytest.raises(ValueError, match='proba must be a 2-D array'):
+    with pytest.raises(ValueError, match=r'^clf\.predict_proba\(dataset\) must be a 2-D array'):
         _query(strategy_class(), proba, np.arange(3), n=1, dataset=np.zeros(3))
 
 

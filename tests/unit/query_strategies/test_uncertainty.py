@@ -44,10 +44,11 @@ def test_prediction_entropy_scores_matches_scipy_on_random_input():
     np.testing.assert_allclose(prediction_entropy_scores(proba), entropy(proba, axis=1))
 
 
-def test_prediction_entropy_scores_zero_row_is_nan():
-    scores = prediction_entropy_scores(np.array([[0.0, 0.0], [0.5, 0.5]]))
-    assert np.isnan(scores[0])
-    assert scores[1] == pytest.approx(np.log(2))
+def test_prediction_entropy_scores_zero_row_raises():
+    # the reference returns NaN for a row that cannot be renormalised
+    with pytest.raises(ValueError, match='^Every row of proba must have a positive sum, but '
+                                         'row 0 sums to 0.0'):
+        prediction_entropy_scores(np.array([[0.0, 0.0], [0.5, 0.5]]))
 
 
 def test_breaking_ties_scores():

@@ -20,12 +20,14 @@ except ImportError as e:
 from small_text.integrations.pytorch.classifiers.base import AMPArguments
 from small_text.integrations.pytorch.models.mlp import MLP
 from small_text.integrations.pytorch.utils.data import dataloader
+from small_text.query_strategies._embeddings import check_embeddings
 from small_text.query_strategies.base import QueryStrategy, _check_indices, constraints
 from small_text.query_strategies.strategies import (
     DiscriminativeActiveLearning,
     EmbeddingBasedQueryStrategy,
 )
 from small_text.query_strategies.uncertainty import select_smallest
+from small_text.utils._validation import check_probabilities
 from small_text.utils.data import list_length
 
 _KMEANS_CHUNK_SIZE = 8192
@@ -619,14 +621,15 @@ class BADGE(EmbeddingBasedQueryStrategy):
         Raises
         ------
         ValueError
-            If the probabilities do not have ``num_classes`` columns.
+            If the probabilities do not have ``num_classes`` columns or a row is not a class
+            distribution (finite values in [0, 1] that sum to 1).
         """
         if embeddings_proba is None:
-            proba = clf.predict_proba(dataset[indices_unlabeled])
+            proba, name = clf.predict_proba(dataset[indices_unlabeled]), 'clf.predict_proba()'
         else:
-            proba = embeddings_proba[indices_unlabeled]
-        proba = np.asarray(proba)
-        if proba.ndim != 2 or proba.shape[1] != self.num_classes:
+            proba, name = np.asarray(embeddings_proba)[indices_unlabeled], 'embeddings_proba'
+        proba = check_probabilities(proba, name, distributions=True)
+        if proba.shape[1] != self.num_classes:
             raise ValueError(f'The classifier\'s probabilities must have num_classes='
                              f'{self.num_classes} columns, got shape {proba.shape}.')
         return kmeans_plusplus_gradient_embeddings(embeddings[indices_unlabeled],
@@ -767,7 +770,8 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
             raise ValueError('DiscriminativeRepresentationLearning needs at least one labeled '
                              'item to train the labeled-vs-unlabeled discriminator.')
         hidden_size = _hidden_size(clf.model)
-        embeddings = torch.as_tensor(np.asarray(clf.embed(dataset), dtype=np.float32))
+        embeddings = torch.as_tensor(check_embeddings(clf.embed(dataset), name='clf.embed(dataset)',
+                                                      num_rows=num_samples).astype(np.float32, copy=False))
 
         unlabeled, labeled = indices_unlabeled.copy(), indices_labeled.copy()
         selected = []
