@@ -432,8 +432,8 @@ class SklearnDataset(_LabeledDataset):
 
     Notes
     -----
-    Differences from small-text 2.0: the arguments are validated as described above (the
-    reference accepts e.g. a 1-D ``x``, negative labels and labels outside
+    Differences from small-text 2.0: the arguments are validated as described above
+    (small-text 2.0 accepts e.g. a 1-D ``x``, negative labels and labels outside
     ``target_labels``). Assigning ``y`` with ``track_target_labels=False`` raises for any
     label id that is not a target label, also for multi-label data, and leaves the dataset
     unchanged; small-text 2.0 compares only the largest id (for csr matrices the largest

@@ -76,7 +76,7 @@ def prediction_entropy_scores(proba):
     ------
     ValueError
         If ``proba`` is not 2-D, holds NaN, an infinite or a negative value, or a row sums
-        to zero (the reference returns NaN for such a row).
+        to zero (small-text 2.0 returns NaN for such a row).
 
     Examples
     --------

@@ -275,7 +275,7 @@ def test_sklearn_classifier_fit_with_weights():
 
 def test_confidence_enhanced_linear_svc_init():
     svc = ConfidenceEnhancedLinearSVC()
-    assert svc.linearsvc_kwargs is None  # stored unchanged (the reference stores {})
+    assert svc.linearsvc_kwargs is None  # stored unchanged (small-text 2.0 stores {})
     assert svc.get_params() == {'linearsvc_kwargs': None}
     assert (svc.C, svc.max_iter) == (1.0, 1000)
 

@@ -321,7 +321,7 @@ def test_dataset_set_y_outside_target_labels(kind):
                                          r'Encountered label with id 3 .*'
                                          r'\[track_target_labels=False\]'):
         dataset.y = new_y
-    # the reference has already replaced y here; a rejected assignment changes nothing
+    # small-text 2.0 has already replaced y here; a rejected assignment changes nothing
     np.testing.assert_array_equal(dataset.y, _single_y())
 
 

@@ -45,7 +45,7 @@ def test_prediction_entropy_scores_matches_scipy_on_random_input():
 
 
 def test_prediction_entropy_scores_zero_row_raises():
-    # the reference returns NaN for a row that cannot be renormalised
+    # small-text 2.0 returns NaN for a row that cannot be renormalised
     with pytest.raises(ValueError, match='^Every row of proba must have a positive sum, but '
                                          'row 0 sums to 0.0'):
         prediction_entropy_scores(np.array([[0.0, 0.0], [0.5, 0.5]]))
