@@ -1,4 +1,5 @@
 """Crash safety: ``kill -9`` at random moments never loses an acknowledged label."""
+import http.client
 import json
 import random
 import signal
@@ -94,8 +95,11 @@ def test_every_acknowledged_label_survives_kill_9(tmp_path):
                 status, _ = _call(server.url, 'api/label', {'id': text_id, 'label': label})
                 if status == 200:
                     acknowledged[text_id] = label
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                time.sleep(0.05)  # the server is down: wait for the restart
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError,
+                    http.client.HTTPException):
+                # the server is down, or was killed while sending a response (an
+                # IncompleteRead): wait for the restart
+                time.sleep(0.05)
         thread.join()  # the last kills may come after the last label
     finally:
         done.set()
