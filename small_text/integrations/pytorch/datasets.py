@@ -22,6 +22,9 @@ except ImportError as e:
 from small_text.base import LABEL_UNLABELED
 from small_text.data.datasets import (
     Dataset,
+    _check_labels,
+    _check_target_label_values,
+    _labels_outside,
     _SelectionView,
     check_size,
     check_target_labels,
@@ -130,7 +133,16 @@ class _TupleDatasetMixin:
                                    else np.array([0]))
         else:
             self.track_target_labels = False
-            self._target_labels = np.asarray(target_labels)
+            self._target_labels = _check_target_label_values(target_labels)
+            outside = np.setdiff1d(self._flattened_labels(), self._target_labels)
+            if outside.shape[0] > 0:
+                raise ValueError(f'The data holds the labels {outside.tolist()}, which are not '
+                                 f'in target_labels {self._target_labels.tolist()}. Add them '
+                                 f'to target_labels (or pass target_labels=None to infer them).')
+        labels = self._flattened_labels() if self.multi_label else self.y
+        if labels.shape[0] > 0 and labels.min() < (0 if self.multi_label else LABEL_UNLABELED):
+            raise ValueError(f'Labels must be ids >= 0 (None or {LABEL_UNLABELED} marks an '
+                             f'unlabeled item), but the data holds {labels.min()}.')
 
     @property
     def data(self):
@@ -188,6 +200,7 @@ class _TupleDatasetMixin:
                                      or not np.issubdtype(y.dtype, np.integer)):
             raise ValueError('This dataset is single-label: y must be a 1-d integer ndarray.')
         check_size(len(self._data), y.shape[0])
+        _check_labels(y)
         if not self.track_target_labels:
             labels = y.indices if self.multi_label else y[y > LABEL_UNLABELED]
             if labels.shape[0] > 0 and labels.max() > np.max(self._target_labels):
@@ -195,6 +208,11 @@ class _TupleDatasetMixin:
                                  f'label with id {labels.max()} which is outside of the '
                                  f'configured set of target labels (largest id: '
                                  f'{np.max(self._target_labels)}) [track_target_labels=False]')
+            outside = _labels_outside(y, self.multi_label, self._target_labels)
+            if outside.shape[0] > 0:
+                raise ValueError(f'Error while assigning new labels to dataset: the labels '
+                                 f'{outside.tolist()} are not in the configured target labels '
+                                 f'{self._target_labels.tolist()} [track_target_labels=False]')
 
     @property
     def is_multi_label(self):

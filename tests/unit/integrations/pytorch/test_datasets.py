@@ -65,10 +65,10 @@ def test_multi_label_dataset_y_is_csr():
                                                         [0, 1, 0, 0]])
 
 
-def test_multi_label_y_columns_cover_labels_beyond_target_labels():
+def test_multi_label_labels_beyond_target_labels_are_rejected():
     data = [(torch.tensor([1]), [5])]
-    dataset = PytorchTextClassificationDataset(data, multi_label=True, target_labels=np.arange(2))
-    assert dataset.y.shape == (1, 6)
+    with pytest.raises(ValueError, match=r'labels \[5\], which are not in target_labels'):
+        PytorchTextClassificationDataset(data, multi_label=True, target_labels=np.arange(2))
 
 
 @pytest.mark.parametrize('item, match', [
@@ -304,3 +304,39 @@ def test_view_clone_copies_items_and_target_labels():
     np.testing.assert_array_equal(clone.target_labels, dataset.target_labels)
     clone.x[0][0] = 99
     assert dataset.x[1][0] != 99
+
+
+def _item(label):
+    return (torch.tensor([1, 2]), label)
+
+
+@pytest.mark.parametrize('target_labels, match', [
+    ([0, 0, 1], 'occur more than once'),
+    ([-1, 0, 1], 'label ids >= 0'),
+    ([], 'non-empty'),
+])
+def test_bad_target_labels_are_rejected(target_labels, match):
+    with pytest.raises(ValueError, match=match):
+        PytorchTextClassificationDataset([_item(0), _item(1)], target_labels=target_labels)
+
+
+def test_construction_rejects_labels_outside_gapped_target_labels():
+    with pytest.raises(ValueError, match=r'labels \[2\], which are not in target_labels'):
+        PytorchTextClassificationDataset([_item(0), _item(2)], target_labels=np.array([0, 1, 5]))
+
+
+@pytest.mark.filterwarnings('ignore:Passing target_labels=None')
+def test_construction_rejects_labels_below_minus_one():
+    with pytest.raises(ValueError, match='ids >= 0'):
+        PytorchTextClassificationDataset([_item(0), _item(-5)])
+
+
+def test_y_setter_rejects_a_gap_in_fixed_target_labels_and_labels_below_minus_one():
+    dataset = PytorchTextClassificationDataset([_item(0), _item(1)],
+                                               target_labels=np.array([0, 1, 5]))
+    before = dataset.y.copy()
+    with pytest.raises(ValueError, match=r'the labels \[2\] are not in the configured'):
+        dataset.y = np.array([0, 2])
+    with pytest.raises(ValueError, match='label ids >= 0'):
+        dataset.y = np.array([0, -5])
+    np.testing.assert_array_equal(dataset.y, before)

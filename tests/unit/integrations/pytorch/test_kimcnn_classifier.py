@@ -738,7 +738,7 @@ def test_fit_unlabeled_single_label_raises():
 
 
 def test_fit_label_out_of_range_raises():
-    dataset = random_dataset(num_classes=3, target_labels=np.array([0, 1, 5]))
+    dataset = random_dataset(num_classes=2, target_labels=np.array([0, 1, 5]))
     dataset.y = np.array([5] + [0] * 19)
     with pytest.raises(ValueError, match='Label ids must lie in'):
         classifier(3).fit(dataset)
