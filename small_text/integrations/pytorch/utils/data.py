@@ -87,3 +87,40 @@ def get_class_weights(y, num_classes, eps=1e-8):
     else:
         weights /= max(weights.min(), 1)
     return torch.from_numpy(weights).float()
+
+
+_BUCKET_BATCHES = 50
+"""Length-bucketed training batches are cut from chunks of this many batches."""
+
+
+def _length_bucketed_batches(lengths, batch_size):
+    """Return the training batches of one epoch as a list of index arrays.
+
+    The items are shuffled, split into chunks of ``_BUCKET_BATCHES * batch_size`` items, each
+    chunk is sorted by length (stable) and cut into batches of ``batch_size``, and the batches
+    are shuffled. Every item is in exactly one batch; only the last batch of the last chunk can
+    be smaller. Batches of similar lengths need little padding, while the random chunks and
+    batch order keep the steps random (as ``group_by_length`` in the transformers Trainer).
+    All draws come from NumPy's global random generator.
+
+    Parameters
+    ----------
+    lengths : np.ndarray[int]
+        The length (e.g. in tokens) of each item.
+    batch_size : int
+        Items per batch.
+
+    Returns
+    -------
+    batches : list of np.ndarray[int]
+        The item indices of each batch, in the order of the training steps.
+    """
+    permutation = np.random.permutation(lengths.shape[0])
+    chunk_size = _BUCKET_BATCHES * batch_size
+    batches = []
+    for chunk_start in range(0, permutation.shape[0], chunk_size):
+        chunk = permutation[chunk_start:chunk_start + chunk_size]
+        chunk = chunk[np.argsort(lengths[chunk], kind='stable')]
+        batches.extend(chunk[start:start + batch_size]
+                       for start in range(0, chunk.shape[0], batch_size))
+    return [batches[i] for i in np.random.permutation(len(batches))]

@@ -27,6 +27,7 @@ except ImportError as e:
 from small_text.classifiers.classification import EmbeddingMixin
 from small_text.integrations.pytorch.classifiers.base import PytorchClassifier
 from small_text.integrations.pytorch.utils.contextmanager import inference_mode
+from small_text.integrations.pytorch.utils.data import _length_bucketed_batches
 from small_text.integrations.pytorch.utils.misc import (
     _compile_if_possible,
     _fused_optimizer,
@@ -51,7 +52,6 @@ from small_text.integrations.transformers.utils.classification import (
     _pad_batch,
     _sequence_lengths,
     _set_trainable_groups,
-    _training_batches,
     _validation_points,
 )
 from small_text.utils.classification import _multi_label_list_to_multi_hot
@@ -452,10 +452,9 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
     (prediction, validation, embedding) sorts the texts by length, fills each batch with up to
     the prediction batch size times the longest text's length in tokens (so batches of short
     texts hold more texts, and memory stays bounded by one batch of the longest texts), and
-    returns the results in the input order. Training draws random batches of the training
-    batch size as an unsorted loader would and, where that saves at least a quarter of the padding, runs a
-    batch as two length-sorted parts whose gradients are accumulated, which gives the same
-    update.
+    returns the results in the input order. Training batches group texts of similar length:
+    random chunks of 50 batches are sorted by length and cut into batches, which are visited
+    in random order (as ``group_by_length`` of the transformers Trainer).
 
     Pretrained models are loaded without waiting for the network when downloads are off: a
     missing folder, or a hub id without a local copy while offline, raises a
@@ -687,23 +686,27 @@ class TransformerBasedClassification(TransformerBasedEmbeddingMixin, PytorchClas
             loss_sum = torch.zeros((), device=self.device)
             correct_sum = torch.zeros((), device=self.device)
             validations = []
-            for i, parts in enumerate(_training_batches(lengths, self._train_batch_size())):
-                batch_size = sum(part.shape[0] for part in parts)
+            batches = _length_bucketed_batches(lengths, self._train_batch_size())
+            # one gather per epoch; each batch's labels and weights are then views
+            order = self._to_device(torch.from_numpy(np.concatenate(batches)))
+            epoch_labels, epoch_targets, epoch_weights = (
+                tensor[order] for tensor in (labels, targets, weights))
+            start = 0
+            for i, batch in enumerate(batches):
+                end = start + batch.shape[0]
+                input_ids, attention_mask = self._model_inputs(ids, masks, batch)
                 optimizer.zero_grad(set_to_none=True)
-                for part in parts:
-                    input_ids, attention_mask = self._model_inputs(ids, masks, part)
-                    indices = torch.from_numpy(part).to(self.device)
-                    with self._autocast(amp_args):
-                        logits = self.model(input_ids=input_ids,
-                                            attention_mask=attention_mask).logits
-                        loss = (self.criterion(logits.float(), targets[indices])
-                                * weights[indices]).sum() / batch_size
-                    scaler.scale(loss).backward()
-                    loss_sum += loss.detach()
-                    correct_sum += self._correct_per_sample(logits.detach(),
-                                                            labels[indices]).sum()
+                with self._autocast(amp_args):
+                    logits = self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+                    loss = self._weighted_loss(logits, epoch_targets[start:end],
+                                               epoch_weights[start:end])
+                scaler.scale(loss).backward()
                 self._optimizer_step(optimizer, scheduler, scaler, parameters,
                                      _GRADIENT_CLIP_NORM)
+                loss_sum += loss.detach()
+                correct_sum += self._correct_per_sample(logits.detach(),
+                                                        epoch_labels[start:end]).sum()
+                start = end
 
                 if i + 1 in validation_points:
                     val_loss, val_acc = self.validate(sub_valid)

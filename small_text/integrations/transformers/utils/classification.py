@@ -1,4 +1,4 @@
-"""Private helpers of TransformerBasedClassification: batching with dynamic padding, the
+"""Private helpers of TransformerBasedClassification: inference batching with dynamic padding, the
 layer groups of ULMFiT-style fine-tuning and the slanted triangular learning-rate schedule."""
 import math
 
@@ -12,11 +12,6 @@ try:
 except ImportError as e:
     raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
         __name__, ['torch'], 'transformers')) from e
-
-_SPLIT_MIN_SAVING = 0.25
-"""A training batch is run as two length-sorted parts (with gradient accumulation) if that
-saves at least this fraction of the padded tokens."""
-
 
 def _pad_batch(ids, masks, pad_token_id=0):
     """Stack unpadded (1, L_i) id and mask tensors into (B, max L_i) tensors, padding the ids
@@ -56,39 +51,6 @@ def _inference_batches(lengths, batch_size):
         bounds.append((start, start + count))
         start += count
     return order, bounds
-
-
-def _training_batches(lengths, batch_size):
-    """Return the batches of one training epoch as lists of parts (index arrays).
-
-    The batches are those of a random permutation cut into consecutive pieces of
-    ``batch_size`` items, exactly as an unsorted data loader draws them. Each batch is sorted
-    by length and, if padding two parts separately saves at least ``_SPLIT_MIN_SAVING`` of the
-    padded tokens, split into two parts whose gradients are accumulated. So the batches (and
-    hence the gradient steps) are drawn from the same distribution as without length grouping;
-    only the padding shrinks.
-    """
-    permutation = np.random.permutation(lengths.shape[0])
-    batches = []
-    for start in range(0, permutation.shape[0], batch_size):
-        batch = permutation[start:start + batch_size]
-        batch = batch[np.argsort(lengths[batch], kind='stable')]
-        batches.append(_split_batch(batch, lengths[batch]))
-    return batches
-
-
-def _split_batch(batch, sorted_lengths):
-    """Split a length-sorted batch at the point that minimises the padded tokens, if that
-    saves enough; return a list of one or two index arrays."""
-    size = sorted_lengths.shape[0]
-    if size < 2:
-        return [batch]
-    split = np.arange(1, size)
-    cost = split * sorted_lengths[split - 1] + (size - split) * sorted_lengths[-1]
-    best = int(np.argmin(cost))
-    if cost[best] > (1 - _SPLIT_MIN_SAVING) * size * sorted_lengths[-1]:
-        return [batch]
-    return [batch[:split[best]], batch[split[best]:]]
 
 
 def _validation_points(num_batches, validations_per_epoch):

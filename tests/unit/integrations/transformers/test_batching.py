@@ -1,14 +1,13 @@
-"""Batching helpers: length-sorted inference batches, training batches with the batch
-distribution of an unsorted loader, and the intra-epoch validation points."""
+"""Batching helpers: length-sorted inference batches, length-bucketed training batches and the
+intra-epoch validation points."""
 import numpy as np
 import pytest
 
 pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
+from small_text.integrations.pytorch.utils.data import _length_bucketed_batches  # noqa: E402
 from small_text.integrations.transformers.utils.classification import (  # noqa: E402
     _inference_batches,
-    _split_batch,
-    _training_batches,
     _validation_points,
 )
 
@@ -34,25 +33,23 @@ def test_inference_batches_empty():
     assert order.shape == (0,) and bounds == []
 
 
-def test_training_batches_are_the_batches_of_a_random_permutation():
-    lengths = np.random.RandomState(1).randint(2, 60, size=50)
+def test_training_batches_are_length_bucketed_and_cover_every_item_once():
+    lengths = np.random.RandomState(1).randint(2, 60, size=1300)
     np.random.seed(3)
-    permutation = np.random.permutation(50)
+    batches = _length_bucketed_batches(lengths, 12)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(1300))
+    # 1300 items: chunks of 600, 600 and 100 items give 50 + 50 + 9 batches
+    assert len(batches) == 109
+    assert sorted(batch.shape[0] for batch in batches) == [4] + [12] * 108
+    assert all(np.all(np.diff(lengths[batch]) >= 0) for batch in batches)
+    spread = np.mean([np.ptp(lengths[batch]) for batch in batches])
+    assert spread < 5  # similar lengths (a random batch of 12 spans about 45)
     np.random.seed(3)
-    batches = _training_batches(lengths, 12)
-    assert len(batches) == 5
-    for k, parts in enumerate(batches):
-        batch = np.concatenate(parts)
-        assert sorted(batch.tolist()) == sorted(permutation[12 * k:12 * (k + 1)].tolist())
-        assert np.all(np.diff(lengths[batch]) >= 0)
-
-
-def test_split_only_when_it_saves_enough_padding():
-    batch = np.arange(4)
-    assert len(_split_batch(batch, np.array([10, 10, 11, 12]))) == 1
-    parts = _split_batch(batch, np.array([3, 4, 5, 40]))
-    assert [part.tolist() for part in parts] == [[0, 1, 2], [3]]
-    assert len(_split_batch(np.arange(1), np.array([7]))) == 1
+    assert all(np.array_equal(a, b)
+               for a, b in zip(batches, _length_bucketed_batches(lengths, 12)))
+    np.random.seed(4)
+    assert not all(np.array_equal(a, b)
+                   for a, b in zip(batches, _length_bucketed_batches(lengths, 12)))
 
 
 @pytest.mark.parametrize('num_batches, validations, expected', [

@@ -494,20 +494,19 @@ def test_memory_fix_on_cpu(tiny_bert, dataset):
     _classifier(tiny_bert, num_epochs=2, memory_fix=1).fit(dataset)
 
 
-def test_split_batches_give_the_same_training(tiny_bert, dataset, monkeypatch):
-    """Running a batch as two length-sorted parts (gradient accumulation) gives the same
-    updates as running it at once."""
-    from small_text.integrations.transformers.utils import classification as utils
+def test_training_batches_are_padded_to_their_longest_member(tiny_bert, dataset):
+    clf = _classifier(tiny_bert, num_epochs=1, mini_batch_size=4)
+    masks = []
 
-    results = []
-    for min_saving in (2.0, 0.0):  # never split, always split
-        monkeypatch.setattr(utils, '_SPLIT_MIN_SAVING', min_saving)
-        np.random.seed(0)
-        torch.manual_seed(0)
-        clf = _classifier(tiny_bert, num_epochs=2, lr=1e-2, config_kwargs=NO_DROPOUT)
-        clf.fit(dataset, early_stopping='none')
-        results.append(clf.predict_proba(dataset))
-    np.testing.assert_allclose(results[0], results[1], atol=1e-4)
+    def record(module, args, kwargs, output):
+        if module.training:
+            masks.append(kwargs['attention_mask'])
+
+    clf.initialize()
+    clf.model.register_forward_hook(record, with_kwargs=True)
+    clf.fit(dataset, validation_set=dataset[:3], early_stopping='none')
+    assert sum(mask.shape[0] for mask in masks) == len(dataset)
+    assert all(bool(mask.all(dim=1).any()) for mask in masks)  # no all-padding column
 
 
 # --- factory ----------------------------------------------------------------------------------
