@@ -36,10 +36,11 @@ def _rows(stdout):
 
 
 def test_device_check_runs_on_the_cpu_at_tiny_sizes():
-    result = _run('--device', 'cpu', '--tiny', timeout=600)
+    # about 45 s of CPU time; the generous limit is for a machine shared with other work
+    result = _run('--device', 'cpu', '--tiny', timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = _rows(result.stdout)
-    for run in ('KimCNN fit, CPU', 'KimCNN fit, cpu, no AMP', 'KimCNN fit, cpu, AMP bfloat16',
+    for run in ('KimCNN fit, cpu, no AMP', 'KimCNN fit, cpu, AMP bfloat16',
                 'KimCNN predict_proba, cpu, no AMP', 'BADGE query, cpu', 'EGL query, cpu'):
         assert run in rows, result.stdout
     assert rows['EGL query, cpu'].rstrip(' |').endswith('ok')
@@ -50,7 +51,7 @@ def test_device_check_runs_on_the_cpu_at_tiny_sizes():
                     or not __import__('torch').cuda.is_available(),
                     reason='needs a CUDA device')
 def test_device_check_passes_on_cuda():
-    result = _run('--tiny', timeout=600)
+    result = _run('--tiny', timeout=1800)
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'all checks passed' in result.stdout
 
