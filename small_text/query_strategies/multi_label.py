@@ -1,7 +1,7 @@
 """Query strategies for multi-label classification.
 
 The scores are plain functions on arrays (:func:`_label_cardinality_inconsistency`,
-:func:`_uncertainty_weighted_label_cardinality_inconsistency`,
+:func:`_separation_margin`, :func:`_uncertainty_weighted_label_cardinality_inconsistency`,
 :func:`category_vector_inconsistency_and_ranking`); the strategy classes obtain the pool's
 probabilities from the classifier and select the highest-scoring pool items.
 """
@@ -18,7 +18,7 @@ from small_text.query_strategies.base import (
     _check_n,
     constraints,
 )
-from small_text.query_strategies.uncertainty import breaking_ties_scores, select_smallest
+from small_text.query_strategies.uncertainty import select_smallest
 from small_text.utils._validation import check_probabilities
 from small_text.utils.data import list_length
 
@@ -63,27 +63,62 @@ def _label_cardinality_inconsistency(y_pred_proba_unlabeled, y_labeled,
     return np.abs(num_predicted.ravel() - average_cardinality)
 
 
+def _separation_margin(y_pred_proba_unlabeled, prediction_threshold=0.5):
+    """Return the max-margin separation of each row [LG13]_.
+
+    ``sep(x) = min_{j : P_xj > t} P_xj - max_{j : P_xj <= t} P_xj``: the gap between the
+    weakest predicted label and the strongest label that is not predicted. A small gap means
+    that the classifier barely separates the relevant from the irrelevant labels of x. If no
+    label is predicted (or every label is), the missing side is the decision threshold ``t``
+    itself, so the gap is measured to the decision boundary.
+
+    Parameters
+    ----------
+    y_pred_proba_unlabeled : np.ndarray of shape (n_unlabeled, n_labels)
+        Predicted label probabilities (dense).
+    prediction_threshold : float, default=0.5
+        ``t``: a label counts as predicted if its probability exceeds this value.
+
+    Returns
+    -------
+    separation : np.ndarray of shape (n_unlabeled,)
+        Values in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _separation_margin(np.array([[0.9, 0.8, 0.1], [0.3, 0.2, 0.1]]))
+    array([0.7, 0.2])
+    """
+    proba = np.asarray(y_pred_proba_unlabeled, dtype=np.float64)
+    predicted = proba > prediction_threshold
+    weakest_positive = np.where(predicted, proba, np.inf).min(axis=1)
+    strongest_negative = np.where(predicted, -np.inf, proba).max(axis=1)
+    weakest_positive[np.isinf(weakest_positive)] = prediction_threshold
+    strongest_negative[np.isinf(strongest_negative)] = prediction_threshold
+    return weakest_positive - strongest_negative
+
+
 def _uncertainty_weighted_label_cardinality_inconsistency(y_pred_proba_unlabeled, y_labeled,
                                                           uncertainty_weight=0.5, eps=0.01,
                                                           prediction_threshold=0.5):
-    """Return the adaptive active learning score of each unlabeled sample.
+    """Return the adaptive active learning score of each unlabeled sample [LG13]_.
 
-    ``s(x) = (1 / max(BT(x), eps))^β · (LCI(x; t) + 1)^(1-β)``, where ``BT`` is the margin
-    between the two largest label probabilities (see
-    :func:`~small_text.query_strategies.uncertainty.breaking_ties_scores`), ``LCI`` the label
-    cardinality inconsistency of :func:`_label_cardinality_inconsistency` at threshold ``t``
-    and ``β`` the uncertainty weight [LG13]_.
+    ``s(x) = q(x)^β · c(x)^(1-β)`` with the max-margin uncertainty
+    ``q(x) = 1 / max(sep(x), eps)`` (``sep`` from :func:`_separation_margin`), the label
+    cardinality inconsistency ``c(x)`` of :func:`_label_cardinality_inconsistency` and the
+    uncertainty weight ``β``, both at threshold ``t``.
 
     Parameters
     ----------
     y_pred_proba_unlabeled : np.ndarray or scipy.sparse matrix of shape (n_unlabeled, n_labels)
-        Predicted label probabilities of the unlabeled samples; at least two labels.
+        Predicted label probabilities of the unlabeled samples.
     y_labeled : scipy.sparse matrix or np.ndarray of shape (n_labeled, n_labels)
         0/1 label indicator matrix of the labeled samples.
     uncertainty_weight : float, default=0.5
         ``β``: 1 uses only the uncertainty, 0 only the label cardinality inconsistency.
     eps : float, default=0.01
-        Lower bound of the margin, which keeps the uncertainty term finite.
+        Lower bound of the separation, which keeps the uncertainty finite.
     prediction_threshold : float, default=0.5
         ``t``: a label counts as predicted if its probability exceeds this value.
 
@@ -95,29 +130,45 @@ def _uncertainty_weighted_label_cardinality_inconsistency(y_pred_proba_unlabeled
     Raises
     ------
     ValueError
-        If ``y_labeled`` has no rows, or the probabilities are not 2-D, have fewer than two
-        columns or contain NaN.
+        If ``y_labeled`` has no rows, or the probabilities are not 2-D or contain NaN.
+
+    Notes
+    -----
+    Li & Guo obtain the label scores from one SVM per label and predict the labels with
+    positive decision values; here the scores are the classifier's probabilities and the
+    threshold ``t`` plays the role of the decision boundary. The paper chooses ``β`` anew in
+    every round from a grid, by the approximate generalisation error of the candidates it
+    selects; here ``β`` is fixed by the caller.
+
+    Differences from small-text 2.0: small-text 2.0 used the margin between the two largest
+    probabilities instead of the separation between predicted and non-predicted labels, and
+    multiplied by ``(c(x) + 1)^(1-β)`` instead of the paper's ``c(x)^(1-β)``. For
+    ``[0.9, 0.8, 0.1]`` the top-2 margin is 0.1, the separation 0.7.
     """
     y_pred_proba_unlabeled = _check_label_proba(y_pred_proba_unlabeled)
     if issparse(y_pred_proba_unlabeled):
         y_pred_proba_unlabeled = y_pred_proba_unlabeled.toarray()
-    uncertainty = 1 / np.maximum(breaking_ties_scores(y_pred_proba_unlabeled), eps)
+    separation = _separation_margin(y_pred_proba_unlabeled, prediction_threshold)
+    uncertainty = 1 / np.maximum(separation, eps)
     lci = _label_cardinality_inconsistency(y_pred_proba_unlabeled, y_labeled,
                                            prediction_threshold=prediction_threshold)
-    return uncertainty ** uncertainty_weight * (lci + 1) ** (1 - uncertainty_weight)
+    return uncertainty ** uncertainty_weight * lci ** (1 - uncertainty_weight)
 
 
 def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
-                                              prediction_threshold=0.5, batch_size=2048):
+                                              prediction_threshold=0.5, batch_size=2048,
+                                              epsilon=1e-8):
     """Return the CVIRS score ``s = v ⊙ r`` of each unlabeled sample [RMV18]_.
 
-    * ``v`` (category vector inconsistency) is the mean normalised Hamming distance between the
-      predicted label vector ``ŷ_i = 1[P_i > t]`` and the label vectors of the labeled samples:
-      ``v_i = (1/|L|) Σ_{l∈L} Hamming(ŷ_i, y_l) / C``.
-    * ``r`` (rank aggregation of uncertainty) ranks the samples per label by the margin
-      ``m_ij = |P_ij - Σ_k P_ik|`` (smallest first, ties by position) and aggregates the
-      ranks with the Borda count ``r_i = Σ_j (|U| - rank_j(i)) / (C · (|U| - 1))``, where
-      ``rank_j(i)`` is the 1-based position of sample i in the ranking of label j.
+    * ``r`` (uncertainty by rank aggregation): for each label j the pool is ranked by the
+      label's margin ``m_j(x) = |P(y_j=1|x) - P(y_j=0|x)| = |2 P_xj - 1|``, smallest (most
+      uncertain) first, ties by position; the q rankings are aggregated with the Borda count
+      ``r(x) = Σ_j (|U| - τ_j(x)) / (q (|U| - 1))``, where ``τ_j(x)`` is the 1-based position
+      of x in ranking j and q the number of labels.
+    * ``v`` (category vector inconsistency): the mean distance between the predicted label
+      vector ``ŷ_x = 1[P_x > t]`` and the label vectors of the labeled samples,
+      ``v(x) = (1/|L|) Σ_{l∈L} d(ŷ_x, y_l)``, with the entropy-based distance of
+      :func:`_category_vector_distances`.
 
     Parameters
     ----------
@@ -128,7 +179,10 @@ def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
     prediction_threshold : float, default=0.5
         A label counts as predicted if its probability exceeds this value.
     batch_size : int, default=2048
-        Number of unlabeled rows processed at a time for ``v``.
+        Maximal number of unlabeled rows whose distances to the labeled samples are held in
+        memory at a time (fewer if ``|L|`` is large); it does not change the scores.
+    epsilon : float, default=1e-8
+        Added inside the logarithms of the entropies.
 
     Returns
     -------
@@ -143,15 +197,11 @@ def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
 
     Notes
     -----
-    Two differences from small-text 2.0, both restoring the paper's definition:
-
-    * small-text 2.0 divides the summed Hamming distances by the size of the row's processing
-      batch instead of by ``|L|``, which makes the scores (and, through the product with
-      ``r``, the selection) depend on ``batch_size`` and the pool size. Here ``batch_size``
-      only bounds memory.
-    * small-text 2.0 uses the *argsort* of each label's margins (the sample at sorted position
-      i) where the paper uses the *rank* of sample i, so its ``r_i`` belongs to a different
-      sample. Here ``r`` is computed from the ranks.
+    Differences from small-text 2.0, which restore the paper's definition: small-text 2.0
+    ranked ``|P_xj - Σ_k P_xk|``, which does not measure the uncertainty about label j (the
+    row [0.5, 0.5, 0.5], maximally uncertain on every label, got the lowest score), used the
+    sorting permutation in place of the ranks, measured the inconsistency with the Hamming
+    distance and divided it by the processing batch's size instead of ``|L|``.
 
     References
     ----------
@@ -168,37 +218,96 @@ def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
         raise ValueError(f'y_labeled must have one column per label of the probabilities '
                          f'({proba.shape[1]}), got shape {y_labeled.shape}')
     inconsistency = _category_vector_inconsistency(proba, y_labeled, prediction_threshold,
-                                                   batch_size)
+                                                   batch_size, epsilon)
     return inconsistency * _borda_uncertainty_ranking(proba)
 
 
-def _category_vector_inconsistency(proba, y_labeled, prediction_threshold, batch_size):
-    """Return ``v_i = (1/|L|) Σ_l Hamming(ŷ_i, y_l) / C`` without forming pairwise distances.
+_DISTANCE_BLOCK_ELEMENTS = 1 << 21
+"""Elements of an (unlabeled rows x labeled rows) block of category vector distances."""
 
-    With ``n_c`` labeled samples carrying label c, the summed Hamming distance of ``ŷ_i`` is
-    ``Σ_c n_c + Σ_c ŷ_ic (|L| - 2 n_c)``.
-    """
-    num_labeled, num_labels = y_labeled.shape
-    label_counts = np.asarray((y_labeled != 0).sum(axis=0), dtype=np.float64).ravel()
-    distance_weights = num_labeled - 2 * label_counts
+
+def _category_vector_inconsistency(proba, y_labeled, prediction_threshold, batch_size,
+                                   epsilon):
+    """Return ``v(x) = (1/|L|) Σ_l d(ŷ_x, y_l)`` in blocks of unlabeled rows."""
+    num_labeled = y_labeled.shape[0]
+    labeled = (y_labeled != 0).astype(np.float64).tocsr()
+    labeled_counts = np.asarray(labeled.sum(axis=1)).ravel()
+    block_rows = max(1, min(batch_size, _DISTANCE_BLOCK_ELEMENTS // num_labeled))
     inconsistency = np.empty(proba.shape[0])
-    for start in range(0, proba.shape[0], batch_size):
-        predicted = proba[start:start + batch_size] > prediction_threshold
-        inconsistency[start:start + batch_size] = predicted @ distance_weights
-    inconsistency += label_counts.sum()
-    inconsistency /= num_labeled * num_labels
+    for start in range(0, proba.shape[0], block_rows):
+        predicted = (proba[start:start + block_rows] > prediction_threshold).astype(np.float64)
+        both = np.asarray((labeled @ predicted.T).T)  # (rows, |L|): labels in both vectors
+        distances = _category_vector_distances(both, predicted.sum(axis=1), labeled_counts,
+                                               proba.shape[1], epsilon)
+        inconsistency[start:start + block_rows] = distances.mean(axis=1)
     return inconsistency
 
 
+def _category_vector_distances(both, predicted_counts, labeled_counts, num_labels,
+                               epsilon=1e-8):
+    """Return the entropy-based distances between binary label vectors [RMV18]_.
+
+    For two label vectors φ_i, φ_j of length q with ``a`` labels in both, ``b`` only in φ_i,
+    ``c`` only in φ_j and ``e`` in neither, the joint entropy is
+    ``H(φ_i, φ_j) = -Σ_{k ∈ {a,b,c,e}} (k/q) log2(k/q)`` and the marginal entropies are
+    ``H(φ_i) = h((a+b)/q)``, ``H(φ_j) = h((a+c)/q)`` with the binary entropy h. The distance is
+    the normalised variation of information
+
+    ``d(φ_i, φ_j) = (2 H(φ_i, φ_j) - H(φ_i) - H(φ_j)) / H(φ_i, φ_j)``,
+
+    which lies in [0, 1] and is 0 for identical vectors. Vectors that differ in every label
+    (a = e = 0) carry the same information, so the formula would give 0; they get the
+    maximal distance 1.
+
+    Parameters
+    ----------
+    both : np.ndarray of shape (n_rows, n_labeled)
+        ``a``: number of labels set in both vectors.
+    predicted_counts : np.ndarray of shape (n_rows,)
+        ``a + b``: labels set in the predicted vectors.
+    labeled_counts : np.ndarray of shape (n_labeled,)
+        ``a + c``: labels set in the labeled vectors.
+    num_labels : int
+        ``q``.
+    epsilon : float, default=1e-8
+        Added inside the logarithms.
+
+    Returns
+    -------
+    distances : np.ndarray of shape (n_rows, n_labeled)
+    """
+    a = both
+    b = predicted_counts[:, np.newaxis] - a
+    c = labeled_counts[np.newaxis, :] - a
+    e = num_labels - a - b - c
+
+    def plogp(count):
+        p = count / num_labels
+        terms = np.zeros_like(p)
+        positive = p > 0
+        terms[positive] = -p[positive] * np.log2(p[positive] + epsilon)
+        return terms
+
+    joint = plogp(a) + plogp(b) + plogp(c) + plogp(e)
+    marginals = plogp(a + b) + plogp(c + e) + plogp(a + c) + plogp(b + e)
+    distances = np.zeros_like(joint)
+    informative = joint > epsilon
+    distances[informative] = ((2 * joint - marginals)[informative] / joint[informative])
+    np.clip(distances, 0.0, 1.0, out=distances)
+    distances[a + e == 0] = 1.0
+    return distances
+
+
 def _borda_uncertainty_ranking(proba):
-    """Return ``r_i = Σ_j (|U| - rank_j(i)) / (C (|U| - 1))`` with 1-based margin ranks."""
+    """Return ``r(x) = Σ_j (|U| - τ_j(x)) / (q (|U| - 1))`` with the 1-based positions
+    ``τ_j(x)`` of x in the ranking of label j by the margin ``|2 P_xj - 1|`` (ascending)."""
     num_unlabeled, num_labels = proba.shape
-    margins = np.abs(proba - proba.sum(axis=1, keepdims=True))
-    # rank per label (row of the transposed matrix); a stable sort breaks ties by position
+    margins = np.abs(2 * proba - 1)
+    # position per label (row of the transposed matrix); a stable sort breaks ties by position
     order = np.argsort(margins.T, axis=1, kind='stable')
-    ranks = np.empty(order.shape, dtype=np.int64)
-    np.put_along_axis(ranks, order, np.arange(1, num_unlabeled + 1)[np.newaxis, :], axis=1)
-    borda_points = (num_unlabeled - ranks).sum(axis=0)
+    positions = np.empty(order.shape, dtype=np.int64)
+    np.put_along_axis(positions, order, np.arange(1, num_unlabeled + 1)[np.newaxis, :], axis=1)
+    borda_points = (num_unlabeled - positions).sum(axis=0)
     return borda_points / (num_labels * max(num_unlabeled - 1, 1))
 
 
@@ -325,9 +434,12 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
     """Adaptive active learning [LG13]_: combines max-margin uncertainty with label cardinality
     inconsistency (multi-label only).
 
-    The score is ``(1 / max(BT(x), 0.01))^β · (LCI(x; t) + 1)^(1-β)`` (see
-    :func:`_uncertainty_weighted_label_cardinality_inconsistency`), computed from
-    ``clf.predict_proba(dataset[indices_unlabeled])``; the largest scores are selected.
+    The score is ``q(x)^β · c(x)^(1-β)``: ``q(x) = 1 / max(sep(x), 0.01)``, where the
+    separation ``sep(x)`` is the gap between the smallest probability of a predicted label
+    and the largest probability of a label that is not predicted, and ``c(x)`` is the label
+    cardinality inconsistency (see :func:`_uncertainty_weighted_label_cardinality_inconsistency`).
+    Both use ``clf.predict_proba(dataset[indices_unlabeled])`` and the threshold ``t``; the
+    largest scores are selected.
 
     Parameters
     ----------
@@ -349,9 +461,14 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
 
     Notes
     -----
-    small-text 2.0 ignores ``prediction_threshold`` and always counts the labels above 0.5. In
-    the paper the label cardinality inconsistency counts the labels the classifier predicts,
-    so here the configured threshold decides which labels count as predicted.
+    Remaining deviation from the paper: Li & Guo pick ``β`` anew in every round from a grid of
+    values, by the approximate generalisation error of the candidate each value selects; here
+    ``β`` is the fixed ``uncertainty_weight``. Their label scores are SVM decision values
+    with the boundary at 0; here they are probabilities with the boundary at ``t``.
+
+    Differences from small-text 2.0: small-text 2.0 took the uncertainty from the margin
+    between the two largest probabilities, multiplied by ``(c(x) + 1)^(1-β)`` and always
+    counted the labels above 0.5, whatever ``prediction_threshold`` said.
 
     References
     ----------
@@ -382,22 +499,22 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
 class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     """Category Vector Inconsistency and Ranking of Scores (CVIRS) [RMV18]_ (multi-label only).
 
-    Combines how much a sample's predicted label vector disagrees with the labeled data with
-    a Borda-count aggregation of its per-label uncertainty ranks (see
-    :func:`category_vector_inconsistency_and_ranking`, whose notes explain where this
-    implementation follows the paper rather than small-text 2.0). The probabilities come from
+    Multiplies a Borda-count aggregation of the sample's per-label uncertainty ranks (the
+    margin ``|P(y_j=1|x) - P(y_j=0|x)|`` of each label j) with how much its predicted label
+    vector disagrees with the label vectors of the labeled data (an entropy-based distance);
+    see :func:`category_vector_inconsistency_and_ranking`, whose notes list the differences
+    from small-text 2.0. The probabilities come from
     ``clf.predict_proba(dataset[indices_unlabeled])``; the largest scores are selected.
 
     Parameters
     ----------
     batch_size : int, default=2048
-        Number of pool rows processed at a time; it bounds memory and does not change the
-        scores.
+        Maximal number of pool rows processed at a time; it bounds memory and does not change
+        the scores.
     prediction_threshold : float, default=0.5
         A label counts as predicted if its probability exceeds this value.
     epsilon : float, default=1e-8
-        Kept for API compatibility. small-text 2.0 uses it only in an entropy-based distance
-        whose result it discards; that dead computation is skipped, so it has no effect.
+        Added inside the logarithms of the entropy-based distance.
     pbar : str or None, default='tqdm'
         Accepted for compatibility; no progress bar is shown.
 
@@ -449,7 +566,7 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     def _score_proba(self, proba, y):
         return category_vector_inconsistency_and_ranking(
             proba, y, prediction_threshold=self.prediction_threshold,
-            batch_size=self.batch_size)
+            batch_size=self.batch_size, epsilon=self.epsilon)
 
     def __str__(self):
         return (f'CategoryVectorInconsistencyAndRanking(batch_size={self.batch_size}, '

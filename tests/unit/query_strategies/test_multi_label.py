@@ -8,7 +8,9 @@ from small_text.query_strategies.multi_label import (
     AdaptiveActiveLearning,
     CategoryVectorInconsistencyAndRanking,
     LabelCardinalityInconsistency,
+    _category_vector_distances,
     _label_cardinality_inconsistency,
+    _separation_margin,
     _uncertainty_weighted_label_cardinality_inconsistency,
     category_vector_inconsistency_and_ranking,
 )
@@ -141,23 +143,57 @@ def test_lci_str():
 
 # labeled data: one label per sample on average
 Y_ONE_LABEL = csr_matrix(np.array([[1, 0, 0], [0, 1, 0]]))
-# row A: margin 0.25; no label above 0.5, one above 0.3
-# row B: margin 0.2; one label above 0.5, two above 0.3
+# t = 0.5: row A predicts no label (separation to the boundary 0.5 - 0.45 = 0.05), row B one
+#          label (separation 0.6 - 0.4 = 0.2)
+# t = 0.3: row A predicts one label (0.45 - 0.2 = 0.25), row B two (0.4 - 0.05 = 0.35)
 PROBA_AB = np.array([[0.45, 0.20, 0.05],
                      [0.60, 0.40, 0.05]])
 
 
+def test_separation_margin_hand_checked():
+    """Li & Guo 2013, max-margin uncertainty: sep(x) = min_{j predicted} f_j(x) -
+    max_{j not predicted} f_j(x), here with probabilities and the threshold t = 0.5.
+
+    [0.9, 0.8, 0.1]: predicted {0.9, 0.8}, not predicted {0.1}: 0.8 - 0.1 = 0.7 (the top-2
+    margin would be 0.1). [0.3, 0.2, 0.1]: nothing predicted, the boundary 0.5 stands in for
+    the weakest predicted label: 0.5 - 0.3 = 0.2. [0.9, 0.8, 0.7]: everything predicted:
+    0.7 - 0.5 = 0.2.
+    """
+    proba = np.array([[0.9, 0.8, 0.1], [0.3, 0.2, 0.1], [0.9, 0.8, 0.7]])
+    np.testing.assert_allclose(_separation_margin(proba), [0.7, 0.2, 0.2])
+    np.testing.assert_allclose(_separation_margin(proba, prediction_threshold=0.85),
+                               [0.1, 0.55, 0.1])
+
+
+def test_adaptive_selects_by_separation_not_top2_margin():
+    """Li & Guo 2013: s(x) = q(x)^β c(x)^(1-β), q(x) = 1/sep(x),
+    c(x) = |#predicted(x) - mean #labels in L|.
+
+    L has 1.5 labels per sample. R1 = [0.9, 0.8, 0.1]: sep 0.7, two labels predicted, c 0.5.
+    R2 = [0.7, 0.35, 0.1]: sep 0.7 - 0.35 = 0.35, one label predicted, c 0.5.
+    β = 0.5: s(R1) = sqrt(0.5 / 0.7) = 0.845, s(R2) = sqrt(0.5 / 0.35) = 1.195, so R2 is
+    selected (the top-2 margins 0.1 and 0.35 would select R1).
+    """
+    proba = np.array([[0.9, 0.8, 0.1], [0.7, 0.35, 0.1]])
+    y = csr_matrix(np.array([[1, 1, 0], [1, 0, 0]]))
+    scores = _uncertainty_weighted_label_cardinality_inconsistency(proba, y)
+    np.testing.assert_allclose(scores, [np.sqrt(0.5 / 0.7), np.sqrt(0.5 / 0.35)])
+    selected = AdaptiveActiveLearning().query(RowProbaClassifier(), proba, np.array([0, 1]),
+                                              np.array([], dtype=int), y, n=1)
+    np.testing.assert_array_equal(selected, [1])
+
+
 def test_adaptive_hand_checked_scores():
-    # t = 0.5: LCI = [1, 0]; uncertainty = [4, 5]
+    """t = 0.5: q = [1/0.05, 1/0.2] = [20, 5]; c = [|0 - 1|, |1 - 1|] = [1, 0]."""
     scores = _uncertainty_weighted_label_cardinality_inconsistency(PROBA_AB, Y_ONE_LABEL)
-    np.testing.assert_allclose(scores, [np.sqrt(4 * 2), np.sqrt(5 * 1)])
+    np.testing.assert_allclose(scores, [np.sqrt(20 * 1), 0.0])
 
 
 def test_adaptive_honours_prediction_threshold():
-    # t = 0.3: LCI = [0, 1], which reverses the ranking (Li & Guo count the predicted labels)
+    """t = 0.3: q = [1/0.25, 1/0.35] = [4, 20/7]; c = [0, 1], which reverses the ranking."""
     scores = _uncertainty_weighted_label_cardinality_inconsistency(
         PROBA_AB, Y_ONE_LABEL, prediction_threshold=0.3)
-    np.testing.assert_allclose(scores, [np.sqrt(4 * 1), np.sqrt(5 * 2)])
+    np.testing.assert_allclose(scores, [0.0, np.sqrt(20 / 7)])
 
     pool, labeled = np.array([0, 1]), np.array([], dtype=int)
     default = AdaptiveActiveLearning().query(RowProbaClassifier(), PROBA_AB, pool, labeled,
@@ -168,14 +204,15 @@ def test_adaptive_honours_prediction_threshold():
     np.testing.assert_array_equal(low_threshold, [1])
 
 
-@pytest.mark.parametrize('weight, expected', [(1.0, [4.0, 5.0]), (0.0, [2.0, 1.0])])
+@pytest.mark.parametrize('weight, expected', [(1.0, [20.0, 5.0]), (0.0, [1.0, 0.0])])
 def test_adaptive_uncertainty_weight_extremes(weight, expected):
     scores = _uncertainty_weighted_label_cardinality_inconsistency(
         PROBA_AB, Y_ONE_LABEL, uncertainty_weight=weight)
     np.testing.assert_allclose(scores, expected)
 
 
-def test_adaptive_eps_bounds_the_margin():
+def test_adaptive_eps_bounds_the_separation():
+    # nothing above 0.5: the separation is 0.5 - 0.5 = 0
     proba = np.array([[0.5, 0.5, 0.0]])
     scores = _uncertainty_weighted_label_cardinality_inconsistency(proba, Y_ONE_LABEL,
                                                                    uncertainty_weight=1.0)
@@ -188,7 +225,7 @@ def test_adaptive_eps_bounds_the_margin():
 def test_adaptive_sparse_probabilities():
     scores = _uncertainty_weighted_label_cardinality_inconsistency(csr_matrix(PROBA_AB),
                                                                    Y_ONE_LABEL)
-    np.testing.assert_allclose(scores, [np.sqrt(8), np.sqrt(5)])
+    np.testing.assert_allclose(scores, [np.sqrt(20), 0.0])
 
 
 def test_adaptive_strategy_stores_pool_scores():
@@ -196,7 +233,7 @@ def test_adaptive_strategy_stores_pool_scores():
     assert strategy.last_scores is None
     strategy.query(RowProbaClassifier(), PROBA_AB, np.array([1, 0]), np.array([], dtype=int),
                    Y_ONE_LABEL, n=1)
-    np.testing.assert_allclose(strategy.last_scores, [np.sqrt(5), np.sqrt(8)])
+    np.testing.assert_allclose(strategy.last_scores, [0.0, np.sqrt(20)])
 
 
 def test_adaptive_threshold_is_validated_before_weight():
@@ -219,24 +256,64 @@ def test_adaptive_str():
 
 # --- CVIRS ---------------------------------------------------------------------------------
 
-# pool of three, two labels; predicted vectors [1,1], [0,1], [0,0]
-PROBA_CVIRS = np.array([[0.9, 0.8],
-                        [0.2, 0.6],
-                        [0.4, 0.1]])
-Y_CVIRS = csr_matrix(np.array([[1, 0], [1, 1]]))
+# pool of three, three labels; predicted vectors [0,0,0], [1,0,1], [1,0,1]
+PROBA_CVIRS = np.array([[0.5, 0.5, 0.5],
+                        [0.9, 0.1, 0.9],
+                        [0.6, 0.2, 0.8]])
+Y_CVIRS = csr_matrix(np.array([[1, 0, 0], [1, 1, 0]]))
+_D = (4 / 3) / np.log2(3)  # entropy distance of [1,0,1] to [1,0,0] and to [1,1,0]
+SCORES_CVIRS = [1.0, 0.0, 0.5 * _D]
+
+
+def _entropy_distance(u, w):
+    """Reyes et al. 2018, entropy-based distance of two binary vectors, written out."""
+    q = len(u)
+    counts = [np.sum(u & w), np.sum(u & ~w), np.sum(~u & w), np.sum(~u & ~w)]
+
+    def entropy(values):
+        p = np.array(values, dtype=float) / q
+        p = p[p > 0]
+        return -(p * np.log2(p)).sum()
+
+    if counts[1] + counts[2] == 0:
+        return 0.0
+    if counts[0] + counts[3] == 0:
+        return 1.0
+    joint = entropy(counts)
+    return (2 * joint - entropy([u.sum(), q - u.sum()]) - entropy([w.sum(), q - w.sum()])) / joint
 
 
 def test_cvirs_hand_checked_scores():
-    # v = mean Hamming / C over |L| = 2: [1/4, 3/4, 3/4]
-    # margins |P_ij - sum_k P_ik|: label 0 [0.8, 0.6, 0.1], label 1 [0.9, 0.2, 0.4]
-    # 1-based ranks (smallest margin first): label 0 [3, 2, 1], label 1 [3, 1, 2]
-    # r = sum_j (3 - rank) / (2 * 2) = [0, 3/4, 3/4]
-    scores = category_vector_inconsistency_and_ranking(PROBA_CVIRS, Y_CVIRS)
-    np.testing.assert_allclose(scores, [0.0, 0.5625, 0.5625])
+    """Reyes et al. 2018, CVIRS: s(x) = r(x) v(x).
+
+    Uncertainty by rank aggregation: margins |P(y_j=1|x) - P(y_j=0|x)| = |2P - 1| are
+    row 0 [0, 0, 0], row 1 [.8, .8, .8], row 2 [.2, .6, .6]; every label ranks the rows
+    0, 2, 1, so the Borda count r(x) = sum_j (|U| - tau_j(x)) / (q (|U| - 1)) gives
+    r = [3*2/6, 0, 3*1/6] = [1, 0, 0.5].
+
+    Category vector inconsistency v(x) = (1/|L|) sum_l d(yhat_x, y_l) with the entropy distance
+    d = (2 H(u, w) - H(u) - H(w)) / H(u, w): [0,0,0] has zero entropy, so d = H(w)/H(w) = 1 to
+    both labeled vectors; [1,0,1] vs [1,0,0] (and vs [1,1,0]) has the contingency counts
+    (1, 1, 0, 1), H(u, w) = log2 3, H(u) = H(w) = log2 3 - 2/3, so d = (4/3) / log2 3 = 0.841.
+
+    s = [1 * 1, 0 * 0.841, 0.5 * 0.841]: the row that is maximally uncertain on every label
+    comes first.
+    """
+    scores = category_vector_inconsistency_and_ranking(PROBA_CVIRS, Y_CVIRS, epsilon=0.0)
+    np.testing.assert_allclose(scores, SCORES_CVIRS)
+    np.testing.assert_allclose(_entropy_distance(np.array([1, 0, 1], bool),
+                                                 np.array([1, 0, 0], bool)), _D)
+
+
+def test_cvirs_distance_extremes():
+    """Identical vectors are at distance 0, vectors that differ in every label at 1."""
+    distances = _category_vector_distances(
+        np.array([[2.0, 0.0]]), np.array([2.0]), np.array([2.0, 2.0]), 4, epsilon=0.0)
+    # [1,1,0,0] vs [1,1,0,0] and vs [0,0,1,1]
+    np.testing.assert_allclose(distances, [[0.0, 1.0]])
 
 
 def test_cvirs_scores_do_not_depend_on_batch_size():
-    # the reference divides by the batch size instead of |L|
     rng = np.random.default_rng(0)
     proba = rng.random((50, 4))
     y = csr_matrix(rng.integers(0, 2, size=(7, 4)))
@@ -250,14 +327,16 @@ def test_cvirs_scores_do_not_depend_on_batch_size():
 def test_cvirs_matches_pairwise_definition():
     rng = np.random.default_rng(1)
     proba = rng.random((30, 5))
-    y = rng.integers(0, 2, size=(6, 5))
+    y = rng.integers(0, 2, size=(6, 5)).astype(bool)
     predicted = proba > 0.5
-    inconsistency = np.array([np.mean([np.mean(p != label) for label in y]) for p in predicted])
-    margins = np.abs(proba - proba.sum(axis=1, keepdims=True))
+    inconsistency = np.array([np.mean([_entropy_distance(p, label) for label in y])
+                              for p in predicted])
+    margins = np.abs(2 * proba - 1)
     ranks = np.argsort(np.argsort(margins, axis=0, kind='stable'), axis=0, kind='stable') + 1
     ranking = (30 - ranks).sum(axis=1) / (5 * 29)
-    np.testing.assert_allclose(category_vector_inconsistency_and_ranking(proba, csr_matrix(y)),
-                               inconsistency * ranking)
+    np.testing.assert_allclose(
+        category_vector_inconsistency_and_ranking(proba, csr_matrix(y), epsilon=0.0),
+        inconsistency * ranking)
 
 
 def test_cvirs_single_pool_item():
@@ -267,7 +346,7 @@ def test_cvirs_single_pool_item():
 
 def test_cvirs_label_count_mismatch():
     with pytest.raises(ValueError, match='one column per label'):
-        category_vector_inconsistency_and_ranking(PROBA_CVIRS, csr_matrix(np.ones((2, 3))))
+        category_vector_inconsistency_and_ranking(PROBA_CVIRS, csr_matrix(np.ones((2, 2))))
 
 
 def test_cvirs_empty_labels():
@@ -279,10 +358,10 @@ def test_cvirs_strategy_selects_largest():
     strategy = CategoryVectorInconsistencyAndRanking()
     assert strategy.last_scores is None
     dataset = ProbaDataset(PROBA_CVIRS)
-    result = strategy.query(RowProbaClassifier(num_classes=2), dataset, np.array([0, 1, 2]),
+    result = strategy.query(RowProbaClassifier(num_classes=3), dataset, np.array([0, 1, 2]),
                             np.array([], dtype=int), Y_CVIRS, n=2)
-    np.testing.assert_array_equal(result, [1, 2])
-    np.testing.assert_allclose(strategy.last_scores, [0.0, 0.5625, 0.5625])
+    np.testing.assert_array_equal(result, [0, 2])
+    np.testing.assert_allclose(strategy.last_scores, SCORES_CVIRS, rtol=1e-6)
 
 
 def test_cvirs_strategy_rejects_single_label_classifier():
@@ -293,9 +372,9 @@ def test_cvirs_strategy_rejects_single_label_classifier():
 
 
 def test_cvirs_strategy_rejects_num_classes_mismatch():
-    with pytest.raises(ValueError, match='num_classes=3 but the dataset has 2 target labels'):
+    with pytest.raises(ValueError, match='num_classes=2 but the dataset has 3 target labels'):
         CategoryVectorInconsistencyAndRanking().query(
-            RowProbaClassifier(num_classes=3), ProbaDataset(PROBA_CVIRS), np.array([0, 1, 2]),
+            RowProbaClassifier(num_classes=2), ProbaDataset(PROBA_CVIRS), np.array([0, 1, 2]),
             np.array([], dtype=int), Y_CVIRS, n=1)
 
 
