@@ -130,10 +130,11 @@ def greedy_coreset(x, indices_unlabeled, indices_labeled, n, distance_metric='co
 
 def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
                         normalized=False, proba=None, *, normalize=False):
-    """Sample ``n`` rows from the lightweight-coreset distribution.
+    """Sample ``n`` rows from the lightweight-coreset distribution [BLK18]_.
 
     The sampling distribution is
-    ``q(x) = 1/2 * 1/|X| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``mu = x_mean``; with
+    ``q(x) = 1/2 * 1/|X| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``mu = x_mean``
+    (Bachem et al. use ``distance_metric='euclidean'`` and the mean of ``x``); with
     ``proba`` the first term becomes ``1/2 * proba(x) / sum(proba)``. ``q`` is renormalised to
     sum to one, and ``n`` distinct rows are drawn with
     ``np.random.choice(arange(|X|), n, replace=False, p=q)`` (global NumPy RNG). If every row
@@ -157,8 +158,10 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
     proba : array-like of shape (n_samples,), default=None
         Non-negative weights replacing the uniform term.
     normalize : bool, default=False
-        Keyword-only. Measure distances between the L2-normalised rows and the L2-normalised
-        mean, computing the normalisation on the fly instead of copying ``x``.
+        Keyword-only. Measure distances from the L2-normalised rows, computing the
+        normalisation on the fly instead of copying ``x``. For ``'euclidean'``, ``x_mean`` is
+        used as given (pass the mean of the normalised rows); for ``'cosine'`` only its
+        direction matters.
 
     Returns
     -------
@@ -180,7 +183,7 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
 
     References
     ----------
-    .. [1] O. Bachem, M. Lucic, A. Krause. "Scalable k-Means Clustering via Lightweight
+    .. [BLK18] O. Bachem, M. Lucic, A. Krause. "Scalable k-Means Clustering via Lightweight
        Coresets." KDD 2018.
     """
     _check_distance_metric(distance_metric)
@@ -194,18 +197,31 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
         raise ValueError(f'x_mean must have {x.shape[1]} entries (the columns of x), got '
                          f'{x_mean.shape[1]}')
 
+    q = _lightweight_coreset_distribution(x, x_mean, distance_metric, normalized or normalize,
+                                          normalize, proba)
+    return np.random.choice(np.arange(x.shape[0]), n, replace=False, p=q).astype(np.int64)
+
+
+def _lightweight_coreset_distribution(x, x_mean, distance_metric, unit, normalize, proba):
+    """Return the sampling distribution ``q`` of :func:`lightweight_coreset` (sums to one).
+
+    With ``normalize`` the rows are normalised on the fly; the mean is normalised too for the
+    cosine metric (where only its direction matters) and used as given for the Euclidean one.
+    """
     distances = np.empty(x.shape[0], dtype=np.float64)
-    x_geometry, mean_geometry = _geometry(x, normalize), _geometry(x_mean, normalize)
+    x_geometry = _geometry(x, normalize)
+    if normalize and distance_metric == 'euclidean':
+        mean_geometry = (np.ones(1, dtype=x.dtype), _geometry(x_mean, False)[1])
+    else:
+        mean_geometry = _geometry(x_mean, normalize)
     for rows in row_chunks(x, _CHUNK_ELEMENTS * x.shape[1]):  # (rows, 1) distance blocks
         distances[rows] = _pairwise_distances(x[rows], _window(x_geometry, rows), x_mean,
-                                              mean_geometry, normalize or normalized,
-                                              distance_metric)[:, 0]
+                                              mean_geometry, unit, distance_metric)[:, 0]
     squared = distances ** 2
     total = squared.sum()
     distance_term = squared / total if total > 0 else np.full(x.shape[0], 1 / x.shape[0])
     q = 0.5 * _first_term(proba, x.shape[0]) + 0.5 * distance_term
-    q /= q.sum()
-    return np.random.choice(np.arange(x.shape[0]), n, replace=False, p=q).astype(np.int64)
+    return q / q.sum()
 
 
 def _first_term(proba, num_rows):
@@ -343,20 +359,23 @@ class GreedyCoreset(EmbeddingBasedQueryStrategy):
 
 
 class LightweightCoreset(EmbeddingBasedQueryStrategy):
-    """Sample the pool from the lightweight-coreset distribution.
+    """Sample the pool from the lightweight-coreset distribution [BLK18]_.
 
-    With ``mu`` the mean of the pool embeddings (taken before normalising), pool item x is
-    drawn with probability proportional to ``1/2 * 1/|U| + 1/2 * d(x, mu)^2 / sum d^2``
-    (see :func:`lightweight_coreset`), without replacement, from the global NumPy RNG.
-    Labeled samples are not used. Works for single- and multi-label data.
+    Pool item x is drawn with probability
+    ``q(x) = 1/2 * 1/|U| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``mu`` is the mean of
+    the pool embeddings that the distances are measured between (the L2-normalised ones if
+    ``normalize``) and ``d`` the Euclidean distance by default, as in Bachem et al. (see
+    :func:`lightweight_coreset`). ``n`` items are drawn without replacement from the global
+    NumPy RNG. Labeled samples are not used. Works for single- and multi-label data.
 
     Parameters
     ----------
-    distance_metric : {'cosine', 'euclidean'}, default='cosine'
-        See :mod:`small_text.query_strategies.coresets`.
+    distance_metric : {'cosine', 'euclidean'}, default='euclidean'
+        See :mod:`small_text.query_strategies.coresets`; the paper's distribution uses the
+        Euclidean distance.
     normalize : bool, default=True
-        Measure distances between the L2-normalised embeddings and the L2-normalised mean
-        (computed on the fly, without copying the embeddings).
+        Sample by the L2-normalised embeddings (normalised on the fly, without copying
+        them); ``mu`` is then the mean of the normalised embeddings.
     batch_size : int, default=100
         Accepted for compatibility; it does not change the selection.
 
@@ -365,13 +384,24 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
     ValueError
         If ``distance_metric`` is invalid.
 
+    Notes
+    -----
+    Bachem et al. draw the coreset with replacement and weight its points; an active learner
+    needs ``n`` distinct items, so they are drawn without replacement from the same ``q``.
+
+    Differences from small-text 2.0: its default metric was the angular distance
+    (``'cosine'``), and ``mu`` was the mean of the raw embeddings, normalised afterwards, so
+    the distances were not measured to the mean of the vectors being compared. On the four
+    points (0, 0), (1, 0), (0, 1), (3, 3) without normalisation the farthest point is drawn
+    with probability 1/8 + 8/24 = 0.458.
+
     References
     ----------
-    .. [1] O. Bachem, M. Lucic, A. Krause. "Scalable k-Means Clustering via Lightweight
+    .. [BLK18] O. Bachem, M. Lucic, A. Krause. "Scalable k-Means Clustering via Lightweight
        Coresets." KDD 2018.
     """
 
-    def __init__(self, distance_metric: str = 'cosine', normalize: bool = True,
+    def __init__(self, distance_metric: str = 'euclidean', normalize: bool = True,
                  batch_size: int = 100):
         _check_distance_metric(distance_metric)
         self.distance_metric = distance_metric
@@ -383,10 +413,19 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
         """Return ``n`` pool positions drawn from the lightweight-coreset distribution (see
         :meth:`EmbeddingBasedQueryStrategy.sample`)."""
         pool = _rows(embeddings, np.asarray(indices_unlabeled))
-        return lightweight_coreset(pool, pool.mean(axis=0), n, batch_size=self.batch_size,
+        return lightweight_coreset(pool, _mean(pool, self.normalize), n,
+                                   batch_size=self.batch_size,
                                    distance_metric=self.distance_metric,
                                    normalized=self.normalize, normalize=self.normalize)
 
     def __str__(self):
         return (f'LightweightCoreset(distance_metric={self.distance_metric}, '
                 f'normalize={self.normalize})')
+
+
+def _mean(rows, normalize):
+    """Return the mean of ``rows``, or of the L2-normalised rows (zero rows stay zero)."""
+    if not normalize:
+        return rows.mean(axis=0)
+    scale, _ = _geometry(rows, True)
+    return (scale @ rows) / rows.shape[0]

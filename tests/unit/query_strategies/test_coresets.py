@@ -274,18 +274,45 @@ def test_lightweight_coreset_nan_raises():
         lightweight_coreset(np.full((3, 2), np.nan), np.zeros(2), 2)
 
 
+def test_lightweight_coreset_strategy_four_points_hand_checked(monkeypatch):
+    """Bachem et al. 2018, lightweight coreset distribution (Algorithm 1):
+    q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of X.
+
+    X = (0, 0), (1, 0), (0, 1), (3, 3): mu = (1, 1), d^2 = 2, 1, 1, 8 (sum 12), so
+    q = 1/8 + [2, 1, 1, 8] / 24 = [5/24, 4/24, 4/24, 11/24]; the farthest point gets 0.458.
+    """
+    calls = _capture_choice(monkeypatch)
+    embeddings = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [3.0, 3.0], [9.0, 9.0]])
+    np.random.seed(0)
+    LightweightCoreset(normalize=False).query(
+        FixedEmbeddingClassifier(embeddings), position_dataset(5), np.arange(4), np.array([4]),
+        np.array([0]), n=1)
+    np.testing.assert_allclose(calls[0], np.array([5, 4, 4, 11]) / 24)
+
+
+def test_lightweight_coreset_strategy_mean_of_the_normalised_vectors(monkeypatch):
+    """With normalize=True the distribution is that of the normalised vectors: (2, 0) and
+    (0, 3) become (1, 0) and (0, 1), mu = (1/2, 1/2), d^2 = 1/2 each, so q = [1/2, 1/2]. (The
+    mean of the raw vectors, normalised afterwards, would favour (1, 0).)"""
+    calls = _capture_choice(monkeypatch)
+    embeddings = np.array([[2.0, 0.0], [0.0, 3.0], [1.0, 1.0]])
+    np.random.seed(0)
+    LightweightCoreset().query(FixedEmbeddingClassifier(embeddings), position_dataset(3),
+                               np.arange(2), np.array([2]), np.array([0]), n=1)
+    np.testing.assert_allclose(calls[0], [0.5, 0.5])
+
+
 @pytest.mark.parametrize('metric', ['euclidean', 'cosine'])
-def test_lightweight_coreset_strategy_uses_the_pool_mean_before_normalising(metric):
+def test_lightweight_coreset_strategy_equals_the_function_on_the_normalised_pool(metric):
     rng = np.random.RandomState(0)
     embeddings = rng.randn(40, 3) * np.arange(1, 41)[:, np.newaxis]
     pool = rng.permutation(40)[:30]
     labeled = np.setdiff1d(np.arange(40), pool)
     pool_embeddings = embeddings[pool]
-    mean = pool_embeddings.mean(axis=0)
+    normalized = pool_embeddings / np.linalg.norm(pool_embeddings, axis=1, keepdims=True)
     np.random.seed(1)
-    expected = lightweight_coreset(
-        pool_embeddings / np.linalg.norm(pool_embeddings, axis=1, keepdims=True),
-        mean / np.linalg.norm(mean), 5, distance_metric=metric, normalized=True)
+    expected = lightweight_coreset(normalized, normalized.mean(axis=0), 5,
+                                   distance_metric=metric)
     np.random.seed(1)
     result = LightweightCoreset(distance_metric=metric).query(
         FixedEmbeddingClassifier(embeddings), position_dataset(40), pool, labeled[:3],
@@ -299,7 +326,8 @@ def test_lightweight_coreset_strategy_n_larger_than_pool_and_str():
                                    np.arange(4), np.array([4]), np.array([0]), n=5)
     with pytest.raises(ValueError, match='Invalid distance metric'):
         LightweightCoreset(distance_metric='dot')
-    assert str(LightweightCoreset()) == 'LightweightCoreset(distance_metric=cosine, normalize=True)'
+    assert str(LightweightCoreset()) == \
+        'LightweightCoreset(distance_metric=euclidean, normalize=True)'
 
 
 def test_lightweight_coreset_strategy_with_empty_labeled_set():
