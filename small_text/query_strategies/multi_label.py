@@ -276,20 +276,17 @@ def _category_vector_distances(both, predicted_counts, labeled_counts, num_label
     -------
     distances : np.ndarray of shape (n_rows, n_labeled)
     """
-    a = both
-    b = predicted_counts[:, np.newaxis] - a
-    c = labeled_counts[np.newaxis, :] - a
+    a = np.rint(both).astype(np.int64)
+    b = np.rint(predicted_counts).astype(np.int64)[:, np.newaxis] - a
+    c = np.rint(labeled_counts).astype(np.int64)[np.newaxis, :] - a
     e = num_labels - a - b - c
+    # the counts are integers in [0, q]: look the terms -(k/q) log2(k/q) up in a table
+    p = np.arange(num_labels + 1) / num_labels
+    plogp = np.zeros(num_labels + 1)
+    plogp[1:] = -p[1:] * np.log2(p[1:] + epsilon)
 
-    def plogp(count):
-        p = count / num_labels
-        terms = np.zeros_like(p)
-        positive = p > 0
-        terms[positive] = -p[positive] * np.log2(p[positive] + epsilon)
-        return terms
-
-    joint = plogp(a) + plogp(b) + plogp(c) + plogp(e)
-    marginals = plogp(a + b) + plogp(c + e) + plogp(a + c) + plogp(b + e)
+    joint = plogp[a] + plogp[b] + plogp[c] + plogp[e]
+    marginals = plogp[a + b] + plogp[c + e] + plogp[a + c] + plogp[b + e]
     distances = np.zeros_like(joint)
     informative = joint > epsilon
     distances[informative] = ((2 * joint - marginals)[informative] / joint[informative])
