@@ -277,18 +277,26 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
 
 
 class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
-    """AnchorAL: restrict a base strategy to the pool items nearest to class anchors.
+    """AnchorAL [LV24]_: restrict a base strategy to the pool items nearest to class anchors.
 
-    On each query, the whole dataset is embedded; per class, up to ``num_anchors`` labeled
-    samples are chosen as anchors by k-means++ seeding (:func:`select_anchors`); the ``k``
-    nearest pool items of each anchor are retrieved from a pool index, and the
-    ``subsample_size`` items with the highest mean similarity to their anchors form the pool
-    of the base strategy (:func:`anchor_candidates`). Pools smaller than ``subsample_size``
-    and queries without labeled samples go to the base strategy unchanged.
+    On each query, per class up to ``num_anchors`` labeled samples are chosen as anchors by
+    k-means++ seeding (:func:`select_anchors`); the ``k`` nearest pool items of each anchor
+    are retrieved from a pool index, and the ``subsample_size`` items with the highest mean
+    similarity to their anchors form the pool of the base strategy
+    (:func:`anchor_candidates`). Pools smaller than ``subsample_size`` and queries without
+    labeled samples go to the base strategy unchanged.
 
-    The pool index is built on the first query, with dataset positions as ids, and later
-    only loses the items that left the pool; as in small-text 2.0, its vectors are not
-    refreshed when the embeddings change.
+    What is cached, and when it is refreshed: as in the paper, the texts are embedded once,
+    and the anchors and the pool are compared in that one embedding space. On the first
+    query that needs them, ``clf.embed`` embeds the whole dataset; the embeddings are kept in
+    ``embeddings`` and the pool index is built from them. Later queries embed nothing: the
+    anchors are looked up in ``embeddings``, and the index only loses the items that left
+    the pool. So after the first query the cost of a query does not grow with the pool: a
+    nearest-neighbour search per anchor plus the base strategy on at most
+    ``subsample_size`` items. The embeddings and the index are computed anew if a query
+    gets a dataset of a different length or a pool with items the index does not hold.
+    Later changes of the classifier's encoder (fine-tuning) do not change the embedding
+    space; create a new strategy object to re-embed.
 
     Parameters
     ----------
@@ -313,21 +321,29 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
     ----------
     vector_index : VectorIndex or None
         The pool index, None before the first query that needs it.
+    embeddings : np.ndarray of shape (len(dataset), n_features) or None
+        The cached embeddings of the whole dataset, None before the first query that needs
+        them.
     indices_unlabeled : set
         The indexed pool (set by the first query that needs it).
 
     Notes
     -----
-    Differences from small-text 2.0: anchors are drawn from the global NumPy RNG (the
-    reference used an unseeded ``RandomState``, so runs could not be repeated); k-means++ gets
-    the squared norms it expects (small-text 2.0 passed plain norms); ``embed_kwargs`` are
-    passed to ``clf.embed``; the index loses the items that left the pool (small-text 2.0
-    kept returning them). Multi-label data is supported: the samples of class c are those
-    with label c.
+    Lesci & Vlachos embed the data with a fixed sentence encoder; here the encoder is the
+    classifier at the first query (``clf.embed``).
+
+    Differences from small-text 2.0: small-text 2.0 embedded the whole dataset on every
+    query but kept the pool index of the first query, so from the second query on the
+    anchors (embedded by the current model) were compared with vectors of another model, and
+    every query cost a pass over the whole dataset. Anchors are drawn from the global NumPy
+    RNG (so runs can be repeated), k-means++ gets the squared norms it expects,
+    ``embed_kwargs`` are passed to ``clf.embed``, and items that left the pool are removed
+    from the index. Multi-label data is supported: the samples of class c are those with
+    label c.
 
     References
     ----------
-    .. [1] P. Lesci, A. Vlachos. "AnchorAL: Computationally Efficient Active Learning for
+    .. [LV24] P. Lesci, A. Vlachos. "AnchorAL: Computationally Efficient Active Learning for
        Large and Imbalanced Datasets." NAACL 2024.
     """
 
@@ -344,6 +360,7 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
         self.normalize = normalize
         self.batch_size = batch_size
         self.vector_index = None
+        self.embeddings = None
 
     def query(self, clf, dataset, indices_unlabeled, indices_labeled, y, n=10, pbar='tqdm'):
         """Query the base strategy on the anchor-based subsample of the pool.
@@ -369,11 +386,13 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
         indices_labeled = _check_indices(indices_labeled, 'indices_labeled', num_samples)
 
-        embeddings = _embed(clf, dataset, self.embed_kwargs, self.normalize)
-        self._update_pool_index(embeddings, indices_unlabeled)
-        anchors = indices_labeled[select_anchors(embeddings[indices_labeled], y,
+        if self.embeddings is None or self.embeddings.shape[0] != num_samples:
+            self.embeddings = _embed(clf, dataset, self.embed_kwargs, self.normalize)
+            self.vector_index = None
+        self._update_pool_index(self.embeddings, indices_unlabeled)
+        anchors = indices_labeled[select_anchors(self.embeddings[indices_labeled], y,
                                                  self.num_anchors)]
-        subsample = anchor_candidates(self.vector_index, embeddings[anchors],
+        subsample = anchor_candidates(self.vector_index, self.embeddings[anchors],
                                       min(self.k, indices_unlabeled.shape[0]),
                                       self.subsample_size)
         return self.base_query_strategy.query(clf, dataset, subsample, indices_labeled, y, n=n)

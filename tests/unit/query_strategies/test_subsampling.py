@@ -336,6 +336,55 @@ def test_anchor_subsampling_with_hnsw_is_repeatable_under_a_fixed_seed():
     np.testing.assert_array_equal(queried[0], queried[1])
 
 
+class _DriftingEmbeddingClassifier(FixedEmbeddingClassifier):
+    """Its encoder changes after every call of ``embed`` (as fine-tuning would): each call
+    returns the embeddings shifted by 100 times the number of earlier calls."""
+
+    def embed(self, dataset, return_proba=False, **kwargs):
+        embeddings = super().embed(dataset, **kwargs)
+        return embeddings + 100.0 * (len(self.embedded) - 1)
+
+
+def test_anchor_subsampling_hand_checked_and_embeds_once():
+    """Lesci & Vlachos 2024, AnchorAL (Sec. 3): the subpool is the ``subsample_size`` pool
+    items with the largest mean similarity to the anchors that retrieved them among their
+    ``k`` nearest pool items, anchors and pool embedded in the same space.
+
+    Pool items at positions 0..9 of a line, one labeled sample (the only anchor) at 2.1,
+    k = 3, similarity 1 - |distance|. Query 1: the 3 nearest are 2 (0.1), 3 (0.9), 1 (1.1),
+    similarities 0.9, 0.1, -0.1, so the subpool of size 2 is {2, 3}. After 2 left the pool,
+    query 2: 3 (0.9), 1 (1.1), 4 (1.9), similarities 0.1, -0.1, -0.9: subpool {1, 3}. The
+    classifier's encoder drifts between calls, so this only holds if the dataset is embedded
+    once and the anchor is looked up in the same embeddings as the pool.
+    """
+    x = np.append(np.arange(10.0), 2.1).reshape(-1, 1)
+    clf = _DriftingEmbeddingClassifier(x)
+    spy = SpyStrategy(RandomSampling())
+    strategy = AnchorSubsampling(spy, subsample_size=2, vector_index_factory=KNN_FACTORY,
+                                 num_anchors=1, k=3, normalize=False)
+    y = np.array([0])
+    strategy.query(clf, position_dataset(11), np.arange(10), np.array([10]), y, n=1)
+    np.testing.assert_array_equal(spy.pools[-1], [2, 3])
+    strategy.query(clf, position_dataset(11), np.delete(np.arange(10), 2), np.array([10]), y,
+                   n=1)
+    np.testing.assert_array_equal(spy.pools[-1], [1, 3])
+    assert len(clf.embedded) == 1
+    np.testing.assert_array_equal(strategy.embeddings, x)
+
+
+def test_anchor_subsampling_re_embeds_for_a_dataset_of_another_length():
+    x = np.random.RandomState(0).randn(30, 3)
+    clf = FixedEmbeddingClassifier(x)
+    strategy = AnchorSubsampling(RandomSampling(), subsample_size=5,
+                                 vector_index_factory=KNN_FACTORY, k=5)
+    strategy.query(clf, position_dataset(20), np.arange(15), np.arange(15, 20),
+                   np.zeros(5, dtype=int), n=2)
+    strategy.query(clf, position_dataset(30), np.arange(25), np.arange(25, 30),
+                   np.zeros(5, dtype=int), n=2)
+    assert len(clf.embedded) == 2 and strategy.embeddings.shape == (30, 3)
+    assert strategy.indices_unlabeled == set(range(25))
+
+
 def test_anchor_subsampling_multi_label():
     x = np.random.RandomState(0).randn(40, 3)
     spy = SpyStrategy(RandomSampling())
@@ -386,7 +435,7 @@ def test_anchor_subsampling_defaults_and_str():
     assert (strategy.subsample_size, strategy.num_anchors, strategy.k, strategy.embed_kwargs,
             strategy.normalize, strategy.batch_size) == (500, 10, 50, {}, True, 32)
     assert strategy.vector_index_factory.vector_index_class is HNSWIndex
-    assert strategy.vector_index is None
+    assert strategy.vector_index is None and strategy.embeddings is None
     assert str(strategy) == ('AnchorSubsampling(base_query_strategy=RandomSampling(), '
                              'num_anchors=10, k=50, embed_kwargs={}, normalize=True, '
                              'batch_size=32)')
