@@ -334,12 +334,13 @@ class ExpectedGradientLength(QueryStrategy):
 
 @constraints(classification_type='single-label')
 class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
-    """EGL-word [ZLW17]_: expected gradient length of the most strongly changing word.
+    """EGL-word [ZLW17]_: the largest expected gradient length of a word of the item.
 
-    The score of an item x is ``G(x) = sum_c p(c|x) * max_{w in tokens(x)} ||dCE(x, c)/dE_w||_2``
-    where ``E_w`` is the row of token id w in the embedding layer ``layer_name``. Padding and
-    special tokens are included (the padding row gets no gradient, so its norm is 0).
-    Single-label only.
+    The score of an item x is
+    ``G(x) = max_{w in tokens(x)} sum_c p(c|x) * ||dCE(x, c)/dE_w||_2``, where ``E_w`` is the
+    row of token id w in the embedding layer ``layer_name``: the expected change of the
+    embedding of the word that is expected to change most. Padding and special tokens are
+    included (the padding row gets no gradient, so its norm is 0). Single-label only.
 
     Parameters
     ----------
@@ -355,8 +356,11 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
 
     Notes
     -----
-    small-text 2.0 takes the tokens of row k from the batch-wise unique columns
-    (``torch.unique(x, dim=1)[k]``) and builds ``torch.cuda.LongTensor`` objects, so it runs
+    Differences from small-text 2.0: it computed ``sum_c p(c|x) max_w ||dCE(x, c)/dE_w||``,
+    which takes the maximum inside the expectation (per hypothesised label a possibly
+    different word), where Zhang et al. take the maximum over words of the expected gradient
+    norm. It also took the tokens of row k from the batch-wise unique columns
+    (``torch.unique(x, dim=1)[k]``) and built ``torch.cuda.LongTensor`` objects, so it ran
     only on CUDA. Here the tokens of row k are the ids of row k, and every device works. See
     also the notes of :class:`ExpectedGradientLength`.
 
@@ -398,7 +402,10 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
         token_ids, output_gradients = embedding_gradients[self.layer_name]
         padding_idx = dict(model.named_modules())[self.layer_name].padding_idx
         token_sq_norms, _ = _token_gradient_sq_norms(token_ids, output_gradients, padding_idx)
-        return _expected_gradient_length(proba, token_sq_norms.max(dim=2).values)
+        # (B, C, T) -> expected gradient norm per word (B, T) -> the largest per item
+        expected = (proba.double()[:, :, None]
+                    * token_sq_norms.double().clamp_min(0).sqrt()).sum(dim=1)
+        return expected.max(dim=1).values
 
     def __str__(self):
         return 'ExpectedGradientLengthMaxWord()'

@@ -101,16 +101,9 @@ def _l2_fc(gradients, tokens):
                       + gradients['fc.bias'].pow(2).sum()).item()
 
 
-def _max_word(gradients, tokens):
-    rows = gradients['embedding.weight'][torch.unique(tokens)]
-    return rows.norm(dim=1).max().item()
-
-
 @pytest.mark.parametrize('strategy,reduce', [
     (ExpectedGradientLength(NUM_CLASSES, batch_size=7, device='cpu'), _l2_all),
     (ExpectedGradientLengthLayer(NUM_CLASSES, 'fc', batch_size=7, device='cpu'), _l2_fc),
-    (ExpectedGradientLengthMaxWord(NUM_CLASSES, 'embedding', batch_size=7, device='cpu'),
-     _max_word),
 ])
 def test_egl_scores_equal_per_sample_loop(fitted, loop_gradients, strategy, reduce):
     clf, dataset, indices_unlabeled, indices_labeled, y = fitted
@@ -119,6 +112,53 @@ def test_egl_scores_equal_per_sample_loop(fitted, loop_gradients, strategy, redu
     assert strategy.scores_.dtype == np.float64
     assert strategy.scores_.shape == (len(dataset),)
     np.testing.assert_allclose(strategy.scores_, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_egl_max_word_equals_per_sample_loop(fitted, loop_gradients):
+    """Zhang et al. 2017, EGL-word: max_w sum_c p(c|x) ||dCE(x, c)/dE_w||, the maximum over the
+    words of the item of the expected gradient norm of the word's embedding row."""
+    clf, dataset, indices_unlabeled, indices_labeled, y = fitted
+    strategy = ExpectedGradientLengthMaxWord(NUM_CLASSES, 'embedding', batch_size=7,
+                                             device='cpu')
+    strategy.query(clf, dataset, indices_unlabeled, indices_labeled, y, n=5)
+    expected = []
+    for per_class in loop_gradients:
+        tokens = torch.unique(per_class[0][2])
+        expected_norms = sum(proba[cls].item()
+                             * gradients['embedding.weight'][tokens].norm(dim=1)
+                             for cls, (gradients, proba, _) in enumerate(per_class))
+        expected.append(expected_norms.max().item())
+    np.testing.assert_allclose(strategy.scores_, expected, rtol=1e-4, atol=1e-6)
+
+
+class _TwoPositionModel(nn.Module):
+    """logits = W [e(x_0); e(x_1)]: one-dimensional embeddings of the two tokens, concatenated,
+    then a linear layer without bias."""
+
+    def __init__(self, weight):
+        super().__init__()
+        self.embedding = nn.Embedding.from_pretrained(torch.zeros(2, 1), freeze=False)
+        self.fc = nn.Linear(2, 3, bias=False)
+        with torch.no_grad():
+            self.fc.weight.copy_(torch.tensor(weight))
+
+    def forward(self, x):
+        return self.fc(self.embedding(x).flatten(start_dim=1))
+
+
+def test_egl_max_word_takes_the_max_over_words_of_the_expectation():
+    """Zhang et al. 2017, EGL-word: score(x) = max_j sum_i P(y_i|x) ||dL(x, y_i)/de_j||.
+
+    Item x = tokens (0, 1), both embedded at 0, three classes, so p = (1/3, 1/3, 1/3) and
+    dCE(x, c)/de_j = w_j . (p - onehot(c)), with w_0 = (1, 0, 0) and w_1 = (0, 1, 0) the
+    columns of W. Word 0: norms 2/3, 1/3, 1/3 for c = 0, 1, 2; word 1: 1/3, 2/3, 1/3.
+    Expected norms: 4/9 for both words, so the score is 4/9. (The maximum inside the
+    expectation, sum_c p_c max_j, would give (2/3 + 2/3 + 1/3) / 3 = 5/9.)
+    """
+    model = _TwoPositionModel([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    strategy = ExpectedGradientLengthMaxWord(3, 'embedding', device='cpu')
+    scores = strategy._score_words(model, torch.tensor([[0, 1]]))
+    np.testing.assert_allclose(scores.numpy(), [4 / 9], rtol=1e-6)
 
 
 def test_egl_layer_includes_submodules(fitted, loop_gradients):
