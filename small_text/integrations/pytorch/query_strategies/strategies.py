@@ -592,10 +592,17 @@ class BADGE(EmbeddingBasedQueryStrategy):
     """Batch Active learning by Diverse Gradient Embeddings (BADGE) [AZK+20]_.
 
     Each pool item gets the gradient embedding ``g = [s_1 h, ..., s_C h]`` of the last layer
-    (h: the classifier's embedding, s: see :func:`gradient_embedding_scales`), and ``n``
-    items are selected by greedy k-means++ seeding on these embeddings (see
-    :func:`kmeans_plusplus_gradient_embeddings`), which favours items that are both uncertain
-    (large gradients) and diverse. Labeled samples are not used. Single-label only.
+    (s: see :func:`gradient_embedding_scales`), and ``n`` items are selected by greedy
+    k-means++ seeding on these embeddings (see :func:`kmeans_plusplus_gradient_embeddings`),
+    which favours items that are both uncertain (large gradients) and diverse. Labeled
+    samples are not used. Single-label only.
+
+    ``g`` is the gradient of the cross-entropy (with the predicted label) with respect to the
+    weights of the output layer only if ``h`` is that layer's input. So unless
+    ``embed_kwargs`` choose another ``embedding_method``, ``h`` is the input of the
+    classification head's output layer: ``embedding_method='head'`` for the transformer
+    classifiers (for BERT the pooled [CLS] vector), and ``'pooled'`` (the default) for
+    KimCNN. Other classifiers' ``embed`` output is used as it is.
 
     Parameters
     ----------
@@ -604,6 +611,9 @@ class BADGE(EmbeddingBasedQueryStrategy):
 
     Notes
     -----
+    * Differences from small-text 2.0: with transformer classifiers it used the default
+      ``'avg'`` embeddings, the mean of the last hidden layer, which the output layer does not
+      see, so its gradient embeddings were not last-layer gradients.
     * small-text 2.0 builds the dense float64 matrix of all gradient embeddings (N x C*D,
       e.g. 12 GB for 100,000 x 768 x 20) with a Python loop per class; here k-means++ runs on
       the factorised form, in float32 chunks.
@@ -618,6 +628,22 @@ class BADGE(EmbeddingBasedQueryStrategy):
 
     def __init__(self, num_classes):
         self.num_classes = num_classes
+
+    def query(self, clf, dataset, indices_unlabeled, indices_labeled, y, n=10, pbar='tqdm',
+              embeddings=None, embed_kwargs={}):  # noqa: B006 (read only)
+        """Select ``n`` pool items; see
+        :meth:`EmbeddingBasedQueryStrategy.query
+        <small_text.query_strategies.strategies.EmbeddingBasedQueryStrategy.query>`.
+
+        If the classifier offers the input of its head's output layer as an embedding
+        (``clf.EMBEDDING_METHOD_HEAD_INPUT``) and ``embed_kwargs`` do not name an
+        ``embedding_method``, that embedding is used.
+        """
+        head_input = getattr(clf, 'EMBEDDING_METHOD_HEAD_INPUT', None)
+        if embeddings is None and head_input is not None and 'embedding_method' not in embed_kwargs:
+            embed_kwargs = {**embed_kwargs, 'embedding_method': head_input}
+        return super().query(clf, dataset, indices_unlabeled, indices_labeled, y, n=n, pbar=pbar,
+                             embeddings=embeddings, embed_kwargs=embed_kwargs)
 
     def sample(self, clf, dataset, indices_unlabeled, indices_labeled, y, n, embeddings,
                embeddings_proba=None):

@@ -49,6 +49,7 @@ from small_text.integrations.transformers.utils.classification import (
     _inference_batches,
     _layer_groups,
     _masked_mean,
+    _output_layer,
     _pad_batch,
     _sequence_lengths,
     _set_trainable_groups,
@@ -301,10 +302,11 @@ def transformers_collate_fn(batch, multi_label=None, num_classes=None, use_sampl
 
 class TransformerBasedEmbeddingMixin(EmbeddingMixin):
     """Embeddings of a transformer classifier: the [CLS] token or the averaged tokens of a
-    hidden layer."""
+    hidden layer, or the input of the output layer of the classification head."""
 
     EMBEDDING_METHOD_AVG = 'avg'
     EMBEDDING_METHOD_CLS_TOKEN = 'cls'
+    EMBEDDING_METHOD_HEAD_INPUT = 'head'
 
     def embed(self, data_set, return_proba=False, embedding_method='avg', hidden_layer_index=-1):
         """Embed the items of ``data_set`` with the hidden states of the transformer.
@@ -316,14 +318,18 @@ class TransformerBasedEmbeddingMixin(EmbeddingMixin):
         return_proba : bool, default=False
             If True, also return the predicted probabilities (as :meth:`predict_proba`:
             softmax, or sigmoid for multi-label; small-text 2.0 uses softmax for both).
-        embedding_method : {'avg', 'cls'}, default='avg'
+        embedding_method : {'avg', 'cls', 'head'}, default='avg'
             ``'avg'``: the mean of the hidden states of the real tokens after the first one
             (padding is excluded via the attention mask; small-text 2.0 includes padding
             positions, so its result depends on the padding). ``'cls'``: the hidden state of
-            the first ([CLS]) token.
+            the first ([CLS]) token. ``'head'``: the vector the output layer of the
+            classification head sees (for BERT the pooled [CLS] vector), so that the logits
+            are a linear function of it; BADGE's gradient embeddings need it. The output
+            layer is the last linear layer of the model with one output per class.
         hidden_layer_index : int, default=-1
             The layer whose outputs are used, indexing the transformer blocks' outputs (the
-            embedding layer's output excluded): -1 is the last layer, 0 the first.
+            embedding layer's output excluded): -1 is the last layer, 0 the first. Not used
+            by ``'head'``.
 
         Returns
         -------
@@ -340,15 +346,31 @@ class TransformerBasedEmbeddingMixin(EmbeddingMixin):
         """
         if self.model is None:
             raise ValueError(f'This {type(self).__name__} has no model yet: call fit() first.')
-        if embedding_method not in (self.EMBEDDING_METHOD_AVG, self.EMBEDDING_METHOD_CLS_TOKEN):
+        if embedding_method not in (self.EMBEDDING_METHOD_AVG, self.EMBEDDING_METHOD_CLS_TOKEN,
+                                    self.EMBEDDING_METHOD_HEAD_INPUT):
             raise ValueError(f'Invalid embedding_method: {embedding_method}')
         config = _unwrap(self.model).config
         num_layers = config.num_hidden_layers
         if not -num_layers <= hidden_layer_index < num_layers:
             raise ValueError(f'hidden_layer_index must lie in [{-num_layers}, {num_layers}) for '
                              f'a model with {num_layers} layers, got {hidden_layer_index}.')
+        head_inputs = []
+        if embedding_method == self.EMBEDDING_METHOD_HEAD_INPUT:
+            output_layer = _output_layer(_unwrap(self.model), self.num_classes)
+            hook = output_layer.register_forward_hook(
+                lambda module, inputs, output: head_inputs.append(inputs[0]))
+            try:
+                return self._embed(data_set, return_proba, embedding_method, hidden_layer_index,
+                                   head_inputs, output_layer.in_features)
+            finally:
+                hook.remove()
+        return self._embed(data_set, return_proba, embedding_method, hidden_layer_index,
+                           head_inputs, config.hidden_size)
+
+    def _embed(self, data_set, return_proba, embedding_method, hidden_layer_index, head_inputs,
+               dimension):
         if len(data_set) == 0:
-            embeddings = np.empty((0, config.hidden_size), dtype=np.float32)
+            embeddings = np.empty((0, dimension), dtype=np.float32)
             proba = np.empty((0, self.num_classes), dtype=np.float64)
             return (embeddings, proba) if return_proba else embeddings
 
@@ -361,7 +383,9 @@ class TransformerBasedEmbeddingMixin(EmbeddingMixin):
                 outputs = self.model(input_ids=input_ids, attention_mask=attention_mask,
                                      output_hidden_states=True)
                 hidden = outputs.hidden_states[1:][hidden_layer_index]
-                if embedding_method == self.EMBEDDING_METHOD_CLS_TOKEN:
+                if embedding_method == self.EMBEDDING_METHOD_HEAD_INPUT:
+                    embeddings = head_inputs.pop()
+                elif embedding_method == self.EMBEDDING_METHOD_CLS_TOKEN:
                     embeddings = hidden[:, 0]
                 else:
                     embeddings = _masked_mean(hidden[:, 1:].float(), attention_mask[:, 1:])

@@ -8,6 +8,7 @@ from small_text.base import _missing_extra_message
 from small_text.integrations.pytorch.exceptions import PytorchNotFoundError
 
 try:
+    from torch import nn
     from torch.nn.utils.rnn import pad_sequence
 except ImportError as e:
     raise PytorchNotFoundError('Could not import pytorch: ' + _missing_extra_message(
@@ -143,6 +144,18 @@ class _SlantedTriangular:
         else:
             p = max(0.0, 1 - (step - self.cut) / max(1, self.num_steps - self.cut))
         return (1 + p * (self.ratio - 1)) / self.ratio
+
+
+def _output_layer(model, num_classes):
+    """The output layer of the classification head: the last :class:`torch.nn.Linear` module
+    of ``model`` with ``num_classes`` outputs (``classifier`` in BERT, ``classifier.out_proj``
+    in RoBERTa); ValueError if there is none."""
+    layers = [module for module in model.modules()
+              if isinstance(module, nn.Linear) and module.out_features == num_classes]
+    if not layers:
+        raise ValueError(f'{type(model).__name__} has no linear layer with {num_classes} '
+                         f'outputs, so the input of its classification head cannot be found.')
+    return layers[-1]
 
 
 def _masked_mean(hidden, mask):

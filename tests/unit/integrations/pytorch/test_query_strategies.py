@@ -391,6 +391,67 @@ def test_badge_selects_as_dense_kmeans_plusplus_on_the_pool(with_proba):
     np.testing.assert_array_equal(selected, indices_unlabeled[expected])
 
 
+class _HeadInputClassifier(_EmbeddingClassifier):
+    """Offers a head-input embedding and records the embed keyword arguments."""
+
+    EMBEDDING_METHOD_HEAD_INPUT = 'head'
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.embed_calls = []
+
+    def embed(self, dataset, return_proba=False, **kwargs):
+        self.embed_calls.append(kwargs)
+        return super().embed(dataset, return_proba=return_proba)
+
+
+def test_badge_asks_for_the_head_input_unless_told_otherwise():
+    hidden, proba = _random_badge_input(num_rows=30)
+    clf = _HeadInputClassifier(hidden, proba)
+    BADGE(proba.shape[1]).query(clf, np.arange(30), np.arange(20), np.arange(20, 30),
+                                np.zeros(10, dtype=int), n=3)
+    BADGE(proba.shape[1]).query(clf, np.arange(30), np.arange(20), np.arange(20, 30),
+                                np.zeros(10, dtype=int), n=3,
+                                embed_kwargs={'embedding_method': 'cls'})
+    assert clf.embed_calls == [{'embedding_method': 'head'}, {'embedding_method': 'cls'}]
+
+
+def test_badge_gradient_embeddings_are_last_layer_gradients_for_transformers(tmp_path):
+    """Ash et al. 2020, BADGE gradient embedding (Sec. 3): g_x = d CE(f(x), yhat) / d W_out
+    with yhat the predicted label, i.e. (g_x)_c = (p_c - 1[yhat = c]) h(x) where h(x) is the
+    input of the output layer. With a tiny BERT, the negated autograd gradient of the
+    classifier weight equals s (outer) h for the embedding that BADGE requests ('head') and
+    differs for the default 'avg' embedding."""
+    pytest.importorskip('transformers')
+    from small_text.integrations.transformers import (
+        TransformerBasedClassification,
+        TransformerModelArguments,
+        TransformersDataset,
+    )
+    from ..transformers._helpers import make_texts, save_tiny_bert
+    from transformers import AutoTokenizer
+
+    folder = save_tiny_bert(tmp_path)
+    texts, y = make_texts(2)
+    dataset = TransformersDataset.from_arrays(texts, y, AutoTokenizer.from_pretrained(folder),
+                                              target_labels=np.arange(3), max_length=32)
+    clf = TransformerBasedClassification(TransformerModelArguments(folder), 3, device='cpu',
+                                         show_progress_bar=False)
+    model = clf.initialize().eval()
+    head, proba = clf.embed(dataset, return_proba=True,
+                            embedding_method=clf.EMBEDDING_METHOD_HEAD_INPUT)
+    average = clf.embed(dataset)
+    ids, mask, _ = dataset.data[0]
+    logits = model(input_ids=ids, attention_mask=mask).logits
+    loss = nn.functional.cross_entropy(logits, logits.argmax(dim=1))
+    (weight_gradient,) = torch.autograd.grad(loss, model.classifier.weight)
+    scales = gradient_embedding_scales(proba[:1])
+    np.testing.assert_allclose(np.outer(scales[0], head[0]), -weight_gradient.numpy(),
+                               atol=1e-5)
+    assert not np.allclose(np.outer(scales[0], average[0]), -weight_gradient.numpy(),
+                           atol=1e-3)
+
+
 def test_badge_checks_num_classes():
     hidden, proba = _random_badge_input(num_rows=20)
     with pytest.raises(ValueError, match='num_classes=3'):

@@ -326,6 +326,29 @@ def test_avg_embedding_is_the_mean_of_the_real_tokens(tiny_bert, dataset):
     np.testing.assert_allclose(clf.embed(dataset)[0], expected, atol=1e-5)
 
 
+def test_head_embedding_is_the_input_of_the_output_layer(tiny_bert, dataset):
+    """For BERT the output layer ``classifier`` sees the pooled [CLS] vector (dropout is off in
+    eval mode), and the logits are ``classifier(h)``."""
+    clf = _classifier(tiny_bert)
+    model = clf.initialize().eval()
+    embeddings, proba = clf.embed(dataset, return_proba=True, embedding_method='head')
+    assert embeddings.shape == (30, 32) and embeddings.dtype == np.float32
+    ids, mask, _ = dataset.data[0]
+    with torch.no_grad():
+        outputs = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+        pooled = model.bert.pooler(outputs.hidden_states[-1])
+        np.testing.assert_allclose(embeddings[0], pooled[0].numpy(), atol=1e-5)
+        logits = model.classifier(torch.from_numpy(embeddings[:1]))
+    np.testing.assert_allclose(logits.numpy(), outputs.logits.numpy(), atol=1e-5)
+    np.testing.assert_allclose(proba, clf.predict_proba(dataset), atol=1e-6)
+
+
+def test_head_embedding_of_an_empty_dataset(tiny_bert, dataset):
+    clf = _classifier(tiny_bert)
+    clf.initialize()
+    assert clf.embed(dataset[np.array([], dtype=int)], embedding_method='head').shape == (0, 32)
+
+
 def test_embed_rejects_invalid_arguments(tiny_bert, dataset):
     clf = _classifier(tiny_bert)
     with pytest.raises(ValueError, match='no model yet'):
