@@ -524,6 +524,61 @@ def test_drl_trains_on_the_sampled_rows_and_selects_the_distinct_items(selection
     assert isinstance(strategy.clf_, nn.Module)
 
 
+@pytest.mark.integration
+def test_drl_at_its_defaults_picks_from_the_unlabeled_cluster():
+    """Gissin & Shalev-Shwartz 2019, DAL (Sec. 3): select argmax_x P(y = unlabeled | psi(x))
+    from a classifier trained to tell the labeled set from the pool, with the classes
+    weighted inversely to their sizes and trained to 98 % training accuracy.
+
+    Two clusters 8.5 apart in 8 dimensions: the 20 labeled items and 60 pool items lie in
+    cluster A, 40 pool items in cluster B. The density ratio pool/labeled is about 0.6 / 1 in
+    A and unbounded in B, so P(unlabeled) is largest in B and the 10 picks (in the default 10
+    rounds, default selection and training) should come from B; random sampling would
+    take 40 % from B.
+    """
+    rng = np.random.default_rng(0)
+    embeddings = rng.normal(size=(120, 8)).astype(np.float32)
+    embeddings[20:60] += 3.0
+    shares = []
+    for seed in range(3):
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        selected = DiscriminativeRepresentationLearning(device='cpu').query(
+            _DRLClassifier(embeddings), np.arange(120), np.arange(20, 120), np.arange(20),
+            np.zeros(20, dtype=np.int64), n=10)
+        shares.append(np.mean((selected >= 20) & (selected < 60)))
+    assert np.mean(shares) >= 0.85 and min(shares) >= 0.7, shares
+
+
+def test_drl_stops_training_at_the_accuracy_threshold():
+    """Well separated data: the discriminator reaches 98 % training accuracy long before the
+    epoch limit, so training stops early (one epoch with a high learning rate)."""
+    embeddings, indices_unlabeled, indices_labeled = _drl_data()
+    strategy = DiscriminativeRepresentationLearning(num_iterations=1, device='cpu',
+                                                    train_kwargs={'lr': 1e-2})
+    epochs = []
+    original_permutation = np.random.permutation
+
+    def counting_permutation(*args):
+        epochs.append(1)
+        return original_permutation(*args)
+
+    np.random.seed(0)
+    torch.manual_seed(0)
+    candidates = np.arange(20, 30)
+    try:
+        np.random.permutation = counting_permutation
+        model = strategy._train(torch.from_numpy(embeddings), candidates, indices_labeled, 16)
+    finally:
+        np.random.permutation = original_permutation
+    assert 1 <= len(epochs) < 100
+    with torch.no_grad():
+        logits = model(torch.from_numpy(embeddings[np.concatenate([candidates,
+                                                                   indices_labeled])]))
+    predicted_candidate = (logits[:, 1] > logits[:, 0]).numpy()
+    assert np.mean(predicted_candidate == (np.arange(30) < 10)) >= 0.98
+
+
 def test_drl_uses_the_whole_pool_when_the_sample_is_too_small():
     embeddings, indices_unlabeled, _ = _drl_data()
     strategy = DiscriminativeRepresentationLearning(
