@@ -94,13 +94,13 @@ def main(ctx):
 @click.option('--stop-on', metavar='CRITERION', show_default='none',
               help='A stopping criterion (one of --stopping\'s names) that ends each run when '
                    'it fires; recorded in stopping.csv. Added to --stopping if missing.')
-@click.option('--seeds', default='3', metavar='N|LIST',
+@click.option('--seeds', default='10', metavar='N|LIST',
               help='Number of repetitions N (seeds 0 to N-1), or the seeds as a '
                    'comma-separated list such as 0,1,7.')
-@click.option('--initial', type=int, default=20,
+@click.option('--initial', type=int, default=25,
               help='Initially labelled texts (class-balanced for single-label data).')
-@click.option('--rounds', type=int, default=15, help='Query rounds.')
-@click.option('--query-size', type=int, default=20, help='Texts labelled per round.')
+@click.option('--rounds', type=int, default=20, help='Query rounds.')
+@click.option('--query-size', type=int, default=25, help='Texts labelled per round.')
 @click.option('--out', metavar='DIR',
               show_default=f'./{DEFAULT_RESULTS_DIR}/<dataset>-<timestamp>',
               help='Output folder for results.csv, results.json, summary.md and '

@@ -100,15 +100,15 @@ class ExperimentConfig:
         no more queries after that round. It is added to ``stopping`` if missing, so its
         stopping round is recorded. Summaries and plots carry a stopped run's last scores
         forward over the remaining rounds (its classifier stays in use).
-    seeds : int or sequence of int or str, default=3
+    seeds : int or sequence of int or str, default=10
         The random seeds, one run per strategy and seed: a count ``n`` means seeds
         ``0 .. n-1``; a sequence (or a comma-separated string such as ``'0,1,7'``) lists
         them. Seeds are distinct integers from 0 to 2**32 - 1.
-    initial : int, default=20
+    initial : int, default=25
         Number of initially labelled texts (class-balanced for single-label data).
-    rounds : int, default=15
+    rounds : int, default=20
         Number of query rounds.
-    query_size : int, default=20
+    query_size : int, default=25
         Number of texts labelled per round.
     out : str or Path or None, default=None
         Output folder. ``None``: :func:`~small_text.experiments.run_experiment` writes no
@@ -137,10 +137,10 @@ class ExperimentConfig:
     embeddings: Path | None = None
     stopping: tuple = ()
     stop_on: str | None = None
-    seeds: int | tuple = 3
-    initial: int = 20
-    rounds: int = 15
-    query_size: int = 20
+    seeds: int | tuple = 10
+    initial: int = 25
+    rounds: int = 20
+    query_size: int = 25
     out: Path | None = None
     plot_format: str = 'png'
 

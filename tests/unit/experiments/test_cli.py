@@ -86,9 +86,9 @@ def test_help_lists_every_option_with_its_default():
         assert option.opts[0] in help_text
     assert help_text.count('[default: ') == len(options)
     for expected in ['--seeds N|LIST Number of repetitions N (seeds 0 to N-1), or the seeds '
-                     'as a comma-separated list such as 0,1,7. [default: 3]',
+                     'as a comma-separated list such as 0,1,7. [default: 10]',
                      '[default: random,least-confidence,prediction-entropy,breaking-ties]',
-                     '--query-size INTEGER Texts labelled per round. [default: 20]',
+                     '--query-size INTEGER Texts labelled per round. [default: 25]',
                      '[default: (./small-text-results/<dataset>-<timestamp>)]',
                      '[default: (the bundled TREC-6 data set)]',
                      '--quiet Print nothing but errors: no progress bar, no warnings, no '
