@@ -30,7 +30,7 @@ seeds and the Wilcoxon signed-rank p-value.
 
 Usage (from the repository root)::
 
-    python benchmarks/study_default.py                  # the full grid, ~1 h on 2 cores
+    OMP_NUM_THREADS=1 python benchmarks/study_default.py   # the full grid, ~1 h on 2 cores
     python benchmarks/study_default.py --seeds 2 --datasets trec6 --setups 25x20x25 --out /tmp/s.md
 
 Intermediate results go to ``--work`` (default ``.study-results/``); finished cells are
@@ -198,8 +198,9 @@ def format_report(cells, args):
     sizes = {}
     for cell in cells:
         sizes.setdefault(cell['dataset'], cell['sizes'])
-    lines.append('Pools and test sets used (subsampled uniformly with seed 0 where smaller '
-                 'than the original): ' + '; '.join(
+    lines.append(f'Pools and test sets used (uniform subsamples, seed 0, where the original '
+                 f'has more than {args.max_pool} training or {args.max_test} test texts): '
+                 + '; '.join(
                      f'{name} {s["train"]}/{s["train_total"]} train, '
                      f'{s["test"]}/{s["test_total"]} test' for name, s in sizes.items()) + '.')
     lines += ['', '## Wins and losses against random sampling (ΔAUC, p < 0.05)', '']
@@ -236,7 +237,7 @@ def _win_table(cells):
                 continue
             mean, _, p_value = row['auc_diff']
             significant = p_value == p_value and p_value < 0.05
-            marks.append(f'{"+" if mean > 0 else "−"}{mean:.3f}' if significant else '=')
+            marks.append(f'{mean:+.3f}' if significant else '=')
         lines.append(f'| {strategy} | ' + ' | '.join(marks) + ' |')
     return lines + ['', '"=" means no significant difference from random sampling.']
 

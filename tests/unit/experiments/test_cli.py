@@ -199,7 +199,7 @@ BAD_INPUTS = {
     'fewer texts than the budget': (
         lambda root: ['experiment', '--data', root / 'train.jsonl', '--test',
                       root / 'test.jsonl'],
-        ['fewer than --initial + --rounds x --query-size = 20 + 15 x 20 = 320']),
+        ['fewer than --initial + --rounds x --query-size = 25 + 20 x 25 = 525']),
     'zero seeds': (
         lambda root: ['experiment', '--seeds', '0'],
         ['--seeds must be a positive number of seeds (got 0)']),

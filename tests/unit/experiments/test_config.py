@@ -13,7 +13,7 @@ def test_defaults_are_the_bundled_experiment():
     assert config.strategies == DEFAULT_STRATEGIES == (
         'random', 'least-confidence', 'prediction-entropy', 'breaking-ties')
     assert (config.classifier, config.seeds, config.initial, config.rounds,
-            config.query_size) == ('svm', 3, 20, 15, 20)
+            config.query_size) == ('svm', 10, 25, 20, 25)
 
 
 def test_strategies_are_parsed_from_a_comma_separated_string():

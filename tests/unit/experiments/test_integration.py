@@ -1,4 +1,5 @@
-"""The bundled default experiment through the console script (fewer rounds than the default)."""
+"""The bundled default experiment through the console script (fewer rounds and seeds than
+the default)."""
 import subprocess
 import sys
 
@@ -21,8 +22,9 @@ def test_import_small_text_and_experiments_stays_light():
 
 @pytest.mark.integration
 def test_bundled_default_is_reproducible(tmp_path):
-    processes = [start_cli('experiment', '--rounds', '3', cwd=tmp_path),
-                 start_cli('experiment', '--rounds', '3', '--quiet', '--out', tmp_path / 'b')]
+    processes = [start_cli('experiment', '--rounds', '3', '--seeds', '3', cwd=tmp_path),
+                 start_cli('experiment', '--rounds', '3', '--seeds', '3', '--quiet', '--out',
+                           tmp_path / 'b')]
     first, second = [finish(process) for process in processes]
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
@@ -32,7 +34,7 @@ def test_bundled_default_is_reproducible(tmp_path):
     rows = read_csv_rows(default_out / RESULTS_CSV)
     assert len(rows) == 4 * 3 * 4  # strategies x seeds x (rounds + 1)
     assert rows == read_csv_rows(tmp_path / 'b' / RESULTS_CSV)
-    assert {row['num_labels'] for row in rows} == {'20', '40', '60', '80'}
+    assert {row['num_labels'] for row in rows} == {'25', '50', '75', '100'}
 
     table = first.stdout.splitlines()
     assert [line.split(' | ')[0] for line in table[2:6]] == [
