@@ -57,7 +57,7 @@ def test_device_check_passes_on_cuda():
 
 
 def test_device_check_reports_a_missing_cuda_device():
-    pytest.importorskip('torch')
+    pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
     import torch
     if torch.cuda.is_available():
         pytest.skip('a CUDA device is present')

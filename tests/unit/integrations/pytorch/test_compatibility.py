@@ -6,7 +6,7 @@ import inspect
 import numpy as np
 import pytest
 
-torch = pytest.importorskip('torch')
+torch = pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
 
 from small_text.integrations.pytorch.classifiers import (  # noqa: E402
     KimCNNClassifier,

@@ -5,8 +5,8 @@ import inspect
 import numpy as np
 import pytest
 
-pytest.importorskip('torch')
-pytest.importorskip('transformers')
+pytest.importorskip('torch', reason='needs the pytorch extra: pip install "small-text[pytorch]"')
+pytest.importorskip('transformers', reason='needs the transformers extra: pip install "small-text[transformers]"')
 
 from small_text.integrations.transformers import (  # noqa: E402
     ModelLoadingStrategy,
