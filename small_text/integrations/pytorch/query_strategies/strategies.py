@@ -690,7 +690,7 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
     (``'stochastic'``, Gumbel-top-k [JGP17]_). The picks count as labeled in later rounds.
 
     As in Gissin & Shalev-Shwartz's procedure, the two classes are weighted inversely to
-    their sizes (class c gets weight |S ∪ L| / |c|), so the discriminator is not rewarded for
+    their sizes (class c gets weight ``|S ∪ L| / |c|``), so the discriminator is not rewarded for
     calling everything "unlabeled", and training stops once an epoch ends with a training
     accuracy of at least 98 %, or after at most 100 epochs; the learning rate is 3e-4.
 
