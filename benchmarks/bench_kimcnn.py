@@ -28,7 +28,6 @@ Usage::
                                       [--data ../shared/data/mr]
 """
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
@@ -44,6 +43,7 @@ from small_text.integrations.pytorch.classifiers import KimCNNClassifier
 from small_text.integrations.pytorch.classifiers.kimcnn import kimcnn_collate_fn
 from small_text.integrations.pytorch.datasets import PytorchTextClassificationDataset
 from small_text.utils.logging import VERBOSITY_QUIET
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'data' / 'mr'
 EMBEDDING_DIM = 300
@@ -72,16 +72,6 @@ class SpecKimCNN(nn.Module):
         features = [pool(F.relu(conv(embedded))).flatten(1)
                     for conv, pool in zip(self.convs, self.pools)]
         return self.fc(self.dropout(torch.cat(features, dim=1)))
-
-
-def _read_split(folder, split):
-    texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-        for line in f:
-            record = json.loads(line)
-            texts.append(record['text'])
-            labels.append(record['label'])
-    return texts, np.array(labels, dtype=np.int64)
 
 
 def _loader(data, max_seq_len, shuffle):
@@ -173,8 +163,8 @@ def _profile(train_set, embedding_matrix, initial_state, epochs):
 
 def _run(args):
     torch.set_num_threads(args.threads)
-    train_texts, train_y = _read_split(args.data, 'train')
-    test_texts, test_y = _read_split(args.data, 'test')
+    train_texts, train_y = read_split(args.data, 'train')
+    test_texts, test_y = read_split(args.data, 'test')
     rng = np.random.default_rng(0)
     train_indices = rng.choice(len(train_texts), size=args.train_size, replace=False)
     predict_texts = (train_texts + test_texts)[:args.predict_size]

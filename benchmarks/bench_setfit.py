@@ -20,7 +20,6 @@ Usage::
                                       [--data ../shared/data/mr]
 """
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
@@ -30,19 +29,10 @@ import torch
 
 from small_text.data.datasets import TextDataset
 from small_text.integrations.transformers import SetFitClassification, SetFitModelArguments
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'data' / 'mr'
 SEED = 42
-
-
-def _read_split(folder, split):
-    texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-        for line in f:
-            record = json.loads(line)
-            texts.append(record['text'])
-            labels.append(record['label'])
-    return texts, np.array(labels, dtype=np.int64)
 
 
 def _model_path(args):
@@ -91,8 +81,8 @@ def ours_fit(model_path, texts, y, iterations):
 def _run(args):
     torch.set_num_threads(args.threads)
     model_path = _model_path(args)
-    texts, y = _read_split(args.data, 'train')
-    test_texts, test_y = _read_split(args.data, 'test')
+    texts, y = read_split(args.data, 'train')
+    test_texts, test_y = read_split(args.data, 'test')
     rng = np.random.default_rng(0)
     train = np.concatenate([rng.choice(np.flatnonzero(y == label), args.train_size // 2,
                                        replace=False) for label in (0, 1)])

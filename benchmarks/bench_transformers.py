@@ -28,7 +28,6 @@ Usage::
 """
 import argparse
 import copy
-import json
 import statistics
 import time
 from pathlib import Path
@@ -44,20 +43,11 @@ from small_text.integrations.transformers import (
     TransformersDataset,
 )
 from small_text.utils.logging import VERBOSITY_QUIET
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'data' / 'mr'
 MAX_LENGTH = 64
 BATCH_SIZE = 12
-
-
-def _read_split(folder, split):
-    texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-        for line in f:
-            record = json.loads(line)
-            texts.append(record['text'])
-            labels.append(record['label'])
-    return texts, np.array(labels, dtype=np.int64)
 
 
 def _padded(tokenizer, texts):
@@ -117,7 +107,7 @@ def _model_path(args):
 def _run(args):
     torch.set_num_threads(args.threads)
     model_path = _model_path(args)
-    texts, y = _read_split(args.data, 'train')
+    texts, y = read_split(args.data, 'train')
     predict_texts = texts[:args.predict_size]
     rng = np.random.default_rng(0)
     train_indices = rng.choice(len(texts), size=args.train_size, replace=False)

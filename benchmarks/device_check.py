@@ -24,7 +24,6 @@ Usage::
                                       [--data ../shared/data/mr]
 """
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -40,6 +39,7 @@ from small_text.integrations.pytorch.query_strategies import (
     ExpectedGradientLength,
 )
 from small_text.utils.logging import VERBOSITY_QUIET
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'data' / 'mr'
 ACCURACY_TOLERANCE = 0.02
@@ -79,20 +79,10 @@ class Report:
               else '\nfailed checks:\n' + '\n'.join(f'- {f}' for f in self.failures))
 
 
-def _read_split(folder, split):
-    texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-        for line in f:
-            record = json.loads(line)
-            texts.append(record['text'])
-            labels.append(record['label'])
-    return texts, np.array(labels, dtype=np.int64)
-
-
 def _data(args, sizes):
     num_train, num_test, num_pool = sizes[:3]
-    texts, y = _read_split(args.data, 'train')
-    test_texts, test_y = _read_split(args.data, 'test')
+    texts, y = read_split(args.data, 'train')
+    test_texts, test_y = read_split(args.data, 'test')
     rng = np.random.default_rng(0)
     order = rng.permutation(len(texts))
     train = order[:num_train]
