@@ -11,6 +11,12 @@ Distances (``distance_metric``):
   otherwise it is divided by both norms (zero vectors get ``cos_sim = 0``).
 * ``'euclidean'``: the L2 distance.
 
+:func:`lightweight_coreset` and :class:`LightweightCoreset` read ``'cosine'`` differently:
+Bachem et al.'s sampling distribution needs the squared Euclidean distance to the mean of
+the points, so ``'cosine'`` there means the points are the L2-normalised rows (the geometry
+in which Euclidean distances order pairs as cosine similarities do) and ``d`` is the
+Euclidean distance between them and their mean.
+
 All pairwise work is done in row chunks in the input's float dtype (float32 stays float32),
 so no matrix of all pairs is ever built.
 """
@@ -132,36 +138,41 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
                         normalized=False, proba=None, *, normalize=False):
     """Sample ``n`` rows from the lightweight-coreset distribution [BLK18]_.
 
-    The sampling distribution is
-    ``q(x) = 1/2 * 1/|X| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``mu = x_mean``
-    (Bachem et al. use ``distance_metric='euclidean'`` and the mean of ``x``); with
-    ``proba`` the first term becomes ``1/2 * proba(x) / sum(proba)``. ``q`` is renormalised to
-    sum to one, and ``n`` distinct rows are drawn with
-    ``np.random.choice(arange(|X|), n, replace=False, p=q)`` (global NumPy RNG). If every row
-    lies at ``mu`` (all distances zero), the second term is the uniform distribution.
+    Bachem et al. (Algorithm 1, line 2) sample point x of X with probability
+    ``q(x) = 1/2 * 1/|X| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``d`` is the
+    Euclidean distance and ``mu`` the mean of X. The points X are
+
+    * ``distance_metric='euclidean'``: the rows of ``x``, or the L2-normalised rows if
+      ``normalize``;
+    * ``distance_metric='cosine'``: the L2-normalised rows of ``x`` (computed on the fly
+      unless ``normalized`` declares the rows unit-norm already).
+
+    ``mu = x_mean`` is used as given: pass the mean of the points (for ``'cosine'`` the mean
+    of the normalised rows, which is not a unit vector). With ``proba`` the first term becomes
+    ``1/2 * proba(x) / sum(proba)``. ``q`` is renormalised to sum to one, and ``n`` distinct
+    rows are drawn with ``np.random.choice(arange(|X|), n, replace=False, p=q)`` (global NumPy
+    RNG). If every point lies at ``mu`` (all distances zero), the second term is the uniform
+    distribution.
 
     Parameters
     ----------
     x : array-like of shape (n_samples, n_features)
         The embeddings.
     x_mean : array-like of shape (n_features,)
-        The mean ``mu`` the distances are measured to.
+        The mean ``mu`` of the points the distances are measured to.
     n : int
         Number of rows to draw (``0 <= n <= n_samples``).
     batch_size : int, default=100
         Accepted for compatibility; the distances are computed in internal row chunks.
     distance_metric : {'cosine', 'euclidean'}, default='cosine'
-        See the module docstring.
+        Which points the rows stand for (see above); the distance is Euclidean in both cases.
     normalized : bool, default=False
-        Declares ``x`` and ``x_mean`` unit-norm, so that the cosine similarity is a plain dot
-        product.
+        Declares the rows of ``x`` unit-norm, so that ``'cosine'`` uses them as they are.
     proba : array-like of shape (n_samples,), default=None
         Non-negative weights replacing the uniform term.
     normalize : bool, default=False
-        Keyword-only. Measure distances from the L2-normalised rows, computing the
-        normalisation on the fly instead of copying ``x``. For ``'euclidean'``, ``x_mean`` is
-        used as given (pass the mean of the normalised rows); for ``'cosine'`` only its
-        direction matters.
+        Keyword-only. Use the L2-normalised rows as the points also for ``'euclidean'``,
+        computing the normalisation on the fly instead of copying ``x``.
 
     Returns
     -------
@@ -176,10 +187,16 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
 
     Notes
     -----
-    small-text 2.0 drew ``n`` rows per batch of ``batch_size`` rows using batch-local
-    positions, which returned ``n`` times the number of batches of wrong indices (or
-    crashed) for more than ``batch_size`` rows. Here ``q`` is computed over all rows and drawn
-    from once, which is identical for at most ``batch_size`` rows.
+    Bachem et al. draw the coreset with replacement and weight its points by
+    ``1 / (m q(x))``; an active learner needs ``n`` distinct items, so they are drawn without
+    replacement from the same ``q``, and no weights are returned.
+
+    Differences from small-text 2.0: it drew ``n`` rows per batch of ``batch_size`` rows using
+    batch-local positions, which returned ``n`` times the number of batches of wrong indices
+    (or crashed) for more than ``batch_size`` rows; here ``q`` is computed over all rows and
+    drawn from once, which is identical for at most ``batch_size`` rows. With ``'cosine'`` it
+    used the angular distance to ``mu`` instead of the Euclidean distance between the
+    normalised points and their mean, so ``q`` was not the paper's distribution.
 
     References
     ----------
@@ -197,26 +214,22 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
         raise ValueError(f'x_mean must have {x.shape[1]} entries (the columns of x), got '
                          f'{x_mean.shape[1]}')
 
-    q = _lightweight_coreset_distribution(x, x_mean, distance_metric, normalized or normalize,
-                                          normalize, proba)
+    normalize_points = normalize or (distance_metric == 'cosine' and not normalized)
+    q = _lightweight_coreset_distribution(x, x_mean, normalize_points, proba)
     return np.random.choice(np.arange(x.shape[0]), n, replace=False, p=q).astype(np.int64)
 
 
-def _lightweight_coreset_distribution(x, x_mean, distance_metric, unit, normalize, proba):
-    """Return the sampling distribution ``q`` of :func:`lightweight_coreset` (sums to one).
-
-    With ``normalize`` the rows are normalised on the fly; the mean is normalised too for the
-    cosine metric (where only its direction matters) and used as given for the Euclidean one.
-    """
+def _lightweight_coreset_distribution(x, x_mean, normalize, proba):
+    """Return the sampling distribution ``q`` of :func:`lightweight_coreset` (sums to one):
+    squared Euclidean distances of the rows (normalised on the fly if ``normalize``) to
+    ``x_mean`` as given."""
     distances = np.empty(x.shape[0], dtype=np.float64)
     x_geometry = _geometry(x, normalize)
-    if normalize and distance_metric == 'euclidean':
-        mean_geometry = (np.ones(1, dtype=x.dtype), _geometry(x_mean, False)[1])
-    else:
-        mean_geometry = _geometry(x_mean, normalize)
+    mean_geometry = (np.ones(1, dtype=x.dtype) if normalize else None,
+                     _geometry(x_mean, False)[1])
     for rows in row_chunks(x, _CHUNK_ELEMENTS * x.shape[1]):  # (rows, 1) distance blocks
         distances[rows] = _pairwise_distances(x[rows], _window(x_geometry, rows), x_mean,
-                                              mean_geometry, unit, distance_metric)[:, 0]
+                                              mean_geometry, False, 'euclidean')[:, 0]
     squared = distances ** 2
     total = squared.sum()
     distance_term = squared / total if total > 0 else np.full(x.shape[0], 1 / x.shape[0])
@@ -362,20 +375,26 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
     """Sample the pool from the lightweight-coreset distribution [BLK18]_.
 
     Pool item x is drawn with probability
-    ``q(x) = 1/2 * 1/|U| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``mu`` is the mean of
-    the pool embeddings that the distances are measured between (the L2-normalised ones if
-    ``normalize``) and ``d`` the Euclidean distance by default, as in Bachem et al. (see
-    :func:`lightweight_coreset`). ``n`` items are drawn without replacement from the global
-    NumPy RNG. Labeled samples are not used. Works for single- and multi-label data.
+    ``q(x) = 1/2 * 1/|U| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2`` (Bachem et al.,
+    Algorithm 1, line 2), where ``d`` is the Euclidean distance between the points that
+    stand for the pool items and ``mu`` is the mean of those points:
+
+    * ``distance_metric='cosine'`` (the default): the L2-normalised embeddings, whatever
+      ``normalize`` says, so the distances follow the cosine similarities;
+    * ``distance_metric='euclidean'``: the embeddings, or the L2-normalised embeddings if
+      ``normalize``.
+
+    ``n`` items are drawn without replacement from the global NumPy RNG (see
+    :func:`lightweight_coreset`). Labeled samples are not used. Works for single- and
+    multi-label data.
 
     Parameters
     ----------
-    distance_metric : {'cosine', 'euclidean'}, default='euclidean'
-        See :mod:`small_text.query_strategies.coresets`; the paper's distribution uses the
-        Euclidean distance.
+    distance_metric : {'cosine', 'euclidean'}, default='cosine'
+        Which points the distances are measured between (see above).
     normalize : bool, default=True
-        Sample by the L2-normalised embeddings (normalised on the fly, without copying
-        them); ``mu`` is then the mean of the normalised embeddings.
+        With ``'euclidean'``: sample by the L2-normalised embeddings (normalised on the fly,
+        without copying them). ``'cosine'`` always normalises.
     batch_size : int, default=100
         Accepted for compatibility; it does not change the selection.
 
@@ -386,14 +405,21 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
 
     Notes
     -----
-    Bachem et al. draw the coreset with replacement and weight its points; an active learner
-    needs ``n`` distinct items, so they are drawn without replacement from the same ``q``.
+    The default metric stays small-text 2.0's ``'cosine'``; it now names the geometry of the
+    normalised embeddings, in which Bachem et al.'s squared Euclidean distance to the mean is
+    computed, instead of an angular distance. With the default ``normalize=True`` both metrics
+    give the same distribution; ``LightweightCoreset('euclidean', normalize=False)`` samples
+    by the raw embeddings.
 
-    Differences from small-text 2.0: its default metric was the angular distance
-    (``'cosine'``), and ``mu`` was the mean of the raw embeddings, normalised afterwards, so
-    the distances were not measured to the mean of the vectors being compared. On the four
-    points (0, 0), (1, 0), (0, 1), (3, 3) without normalisation the farthest point is drawn
-    with probability 1/8 + 8/24 = 0.458.
+    Remaining deviation from the paper: Bachem et al. draw the coreset with replacement and
+    weight its points; an active learner needs ``n`` distinct items, so they are drawn
+    without replacement from the same ``q``.
+
+    Differences from small-text 2.0: it measured the angular distance
+    ``arccos(cos(x, mu)) / pi`` to ``mu``, the mean of the raw embeddings normalised
+    afterwards, so the distances were neither Euclidean nor measured to the mean of the
+    vectors being compared. For the pool (2, 0), (4, 0), (0, 3) the paper's distribution on
+    the normalised vectors is (1/4, 1/4, 1/2); small-text 2.0 gave (0.232, 0.232, 0.537).
 
     References
     ----------
@@ -401,7 +427,7 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
        Coresets." KDD 2018.
     """
 
-    def __init__(self, distance_metric: str = 'euclidean', normalize: bool = True,
+    def __init__(self, distance_metric: str = 'cosine', normalize: bool = True,
                  batch_size: int = 100):
         _check_distance_metric(distance_metric)
         self.distance_metric = distance_metric
@@ -413,10 +439,10 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
         """Return ``n`` pool positions drawn from the lightweight-coreset distribution (see
         :meth:`EmbeddingBasedQueryStrategy.sample`)."""
         pool = _rows(embeddings, np.asarray(indices_unlabeled))
-        return lightweight_coreset(pool, _mean(pool, self.normalize), n,
+        normalize = self.normalize or self.distance_metric == 'cosine'
+        return lightweight_coreset(pool, _mean(pool, normalize), n,
                                    batch_size=self.batch_size,
-                                   distance_metric=self.distance_metric,
-                                   normalized=self.normalize, normalize=self.normalize)
+                                   distance_metric=self.distance_metric, normalize=normalize)
 
     def __str__(self):
         return (f'LightweightCoreset(distance_metric={self.distance_metric}, '

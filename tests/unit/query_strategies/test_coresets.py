@@ -212,11 +212,23 @@ def test_lightweight_coreset_distribution_with_proba(monkeypatch):
 
 
 def test_lightweight_coreset_cosine_distribution(monkeypatch):
+    """Bachem et al. 2018, Algorithm 1, line 2 (the paper's text could not be checked for an
+    equation number; the formula is the algorithm's line):
+    q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean; with 'cosine' the
+    points X are the L2-normalised rows and mu is passed as their mean.
+
+    Rows (2, 0), (4, 0), (0, 3) become (1, 0), (1, 0), (0, 1); mu = (2/3, 1/3);
+    d^2 = 2/9, 2/9, 8/9 (sum 4/3), so q = 1/6 + [2, 2, 8] / 24 = [1/4, 1/4, 1/2].
+    (The angular distance to mu that small-text 2.0 used gives [0.232, 0.232, 0.537].)
+    """
     calls = _capture_choice(monkeypatch)
-    x = np.array([[1.0, 0.0], [0.0, 1.0]])
-    # angular distances to mu = (1, 0): 0 and 1/2
-    lightweight_coreset(x, np.array([1.0, 0.0]), 1)
-    np.testing.assert_allclose(calls[0], [0.25, 0.75])
+    x = np.array([[2.0, 0.0], [4.0, 0.0], [0.0, 3.0]])
+    lightweight_coreset(x, np.array([2 / 3, 1 / 3]), 1)
+    np.testing.assert_allclose(calls[0], [0.25, 0.25, 0.5])
+    # rows declared unit-norm are used as they are: (1, 0) and (0, 1) to mu = (1, 0)
+    lightweight_coreset(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1.0, 0.0]), 1,
+                        normalized=True)
+    np.testing.assert_allclose(calls[1], [0.25, 0.75])
 
 
 def test_lightweight_coreset_all_rows_at_the_mean_is_uniform(monkeypatch):
@@ -275,8 +287,10 @@ def test_lightweight_coreset_nan_raises():
 
 
 def test_lightweight_coreset_strategy_four_points_hand_checked(monkeypatch):
-    """Bachem et al. 2018, lightweight coreset distribution (Algorithm 1):
-    q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of X.
+    """Bachem et al. 2018, lightweight coreset distribution (Algorithm 1, line 2; cited by
+    the algorithm's line, as no equation number could be checked in the paper's text):
+    q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of X;
+    distance_metric='euclidean' without normalisation takes X as the raw embeddings.
 
     X = (0, 0), (1, 0), (0, 1), (3, 3): mu = (1, 1), d^2 = 2, 1, 1, 8 (sum 12), so
     q = 1/8 + [2, 1, 1, 8] / 24 = [5/24, 4/24, 4/24, 11/24]; the farthest point gets 0.458.
@@ -284,7 +298,7 @@ def test_lightweight_coreset_strategy_four_points_hand_checked(monkeypatch):
     calls = _capture_choice(monkeypatch)
     embeddings = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [3.0, 3.0], [9.0, 9.0]])
     np.random.seed(0)
-    LightweightCoreset(normalize=False).query(
+    LightweightCoreset('euclidean', normalize=False).query(
         FixedEmbeddingClassifier(embeddings), position_dataset(5), np.arange(4), np.array([4]),
         np.array([0]), n=1)
     np.testing.assert_allclose(calls[0], np.array([5, 4, 4, 11]) / 24)
@@ -300,6 +314,32 @@ def test_lightweight_coreset_strategy_mean_of_the_normalised_vectors(monkeypatch
     LightweightCoreset().query(FixedEmbeddingClassifier(embeddings), position_dataset(3),
                                np.arange(2), np.array([2]), np.array([0]), n=1)
     np.testing.assert_allclose(calls[0], [0.5, 0.5])
+
+
+@pytest.mark.parametrize('metric, normalize, expected', [
+    ('cosine', True, [1 / 4, 1 / 4, 1 / 2]),
+    ('cosine', False, [1 / 4, 1 / 4, 1 / 2]),
+    ('euclidean', True, [1 / 4, 1 / 4, 1 / 2]),
+    ('euclidean', False, [17 / 84, 29 / 84, 38 / 84]),
+])
+def test_lightweight_coreset_strategy_metrics_hand_checked(monkeypatch, metric, normalize,
+                                                           expected):
+    """Bachem et al. 2018, Algorithm 1, line 2 (no equation number could be checked):
+    q(x) = 1/(2|U|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of the
+    points. Pool (2, 0), (4, 0), (0, 3).
+
+    'cosine' (with or without normalize) and 'euclidean' with normalize: the points are
+    (1, 0), (1, 0), (0, 1), mu = (2/3, 1/3), d^2 = 2/9, 2/9, 8/9, q = [1/4, 1/4, 1/2].
+    'euclidean' without normalize: mu = (2, 1), d^2 = 1, 5, 8 (sum 14),
+    q = 1/6 + [1, 5, 8] / 28 = [17, 29, 38] / 84.
+    """
+    calls = _capture_choice(monkeypatch)
+    embeddings = np.array([[2.0, 0.0], [4.0, 0.0], [0.0, 3.0], [5.0, 5.0]])
+    np.random.seed(0)
+    LightweightCoreset(metric, normalize=normalize).query(
+        FixedEmbeddingClassifier(embeddings), position_dataset(4), np.arange(3),
+        np.array([3]), np.array([0]), n=1)
+    np.testing.assert_allclose(calls[0], expected)
 
 
 @pytest.mark.parametrize('metric', ['euclidean', 'cosine'])
@@ -327,7 +367,7 @@ def test_lightweight_coreset_strategy_n_larger_than_pool_and_str():
     with pytest.raises(ValueError, match='Invalid distance metric'):
         LightweightCoreset(distance_metric='dot')
     assert str(LightweightCoreset()) == \
-        'LightweightCoreset(distance_metric=euclidean, normalize=True)'
+        'LightweightCoreset(distance_metric=cosine, normalize=True)'
 
 
 def test_lightweight_coreset_strategy_with_empty_labeled_set():
