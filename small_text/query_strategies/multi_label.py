@@ -137,8 +137,8 @@ def _uncertainty_weighted_label_cardinality_inconsistency(y_pred_proba_unlabeled
     Li & Guo obtain the label scores from one SVM per label and predict the labels with
     positive decision values; here the scores are the classifier's probabilities and the
     threshold ``t`` plays the role of the decision boundary. The paper chooses ``β`` anew in
-    every round from a grid, by the approximate generalisation error of the candidates it
-    selects; here ``β`` is fixed by the caller.
+    every round from a grid; here ``β`` is fixed by the caller (see
+    :class:`AdaptiveActiveLearning` for why).
 
     Differences from small-text 2.0: small-text 2.0 used the margin between the two largest
     probabilities instead of the separation between predicted and non-predicted labels, and
@@ -197,6 +197,10 @@ def category_vector_inconsistency_and_ranking(y_pred_proba_unlabeled, y_labeled,
 
     Notes
     -----
+    Remaining deviations from the paper: a label's ranking breaks ties (equal margins) by
+    pool position, and ``epsilon`` is added inside the logarithms (a relative change of the
+    order of ``epsilon``).
+
     Differences from small-text 2.0, which restore the paper's definition: small-text 2.0
     ranked ``|P_xj - Σ_k P_xk|``, which does not measure the uncertainty about label j (the
     row [0.5, 0.5, 0.5], maximally uncertain on every label, got the lowest score), used the
@@ -458,10 +462,23 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
 
     Notes
     -----
-    Remaining deviation from the paper: Li & Guo pick ``β`` anew in every round from a grid of
-    values, by the approximate generalisation error of the candidate each value selects; here
-    ``β`` is the fixed ``uncertainty_weight``. Their label scores are SVM decision values
-    with the boundary at 0; here they are probabilities with the boundary at ``t``.
+    Remaining deviations from the paper, and why they remain:
+
+    * ``β`` is fixed. Li & Guo choose it anew in every round: for each ``β`` in
+      {0, 0.1, ..., 1} they take the best-scoring instance, retrain the classifier with that
+      instance and its predicted labels added, and keep the instance whose retrained
+      classifier has the smallest approximate generalisation error, the hinge loss of the
+      SVM decision values on the unlabeled data with the predicted labels as targets. This
+      is not done here because (1) it trains the classifier up to eleven more times per
+      query, which for fine-tuned transformer classifiers multiplies the cost of a query by
+      eleven trainings; (2) the error is defined on SVM decision values with a unit margin,
+      which probabilities do not provide, so any version of it here would be our invention,
+      not the paper's criterion; (3) it selects one instance per round and is not defined
+      for a batch of ``n``. ``β`` is therefore ``uncertainty_weight``, as in small-text 2.0's
+      constructor; the default 0.5 weights both measures equally.
+    * Their label scores are SVM decision values with the boundary at 0; here they are
+      probabilities with the boundary at ``t``. If no label (or every label) is predicted,
+      the missing side of the separation is ``t`` itself.
 
     Differences from small-text 2.0: small-text 2.0 took the uncertainty from the margin
     between the two largest probabilities, multiplied by ``(c(x) + 1)^(1-β)`` and always
@@ -499,8 +516,9 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     Multiplies a Borda-count aggregation of the sample's per-label uncertainty ranks (the
     margin ``|P(y_j=1|x) - P(y_j=0|x)|`` of each label j) with how much its predicted label
     vector disagrees with the label vectors of the labeled data (an entropy-based distance);
-    see :func:`category_vector_inconsistency_and_ranking`, whose notes list the differences
-    from small-text 2.0. The probabilities come from
+    see :func:`category_vector_inconsistency_and_ranking`, whose notes list the remaining
+    deviations from the paper (tie-breaking by position, ``epsilon`` in the logarithms) and
+    the differences from small-text 2.0. The probabilities come from
     ``clf.predict_proba(dataset[indices_unlabeled])``; the largest scores are selected.
 
     Parameters

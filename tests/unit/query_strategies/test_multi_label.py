@@ -151,8 +151,10 @@ PROBA_AB = np.array([[0.45, 0.20, 0.05],
 
 
 def test_separation_margin_hand_checked():
-    """Li & Guo 2013, max-margin uncertainty: sep(x) = min_{j predicted} f_j(x) -
-    max_{j not predicted} f_j(x), here with probabilities and the threshold t = 0.5.
+    """Li & Guo 2013 (IJCAI), max-margin prediction uncertainty: sep(x) = min_{j predicted}
+    f_j(x) - max_{j not predicted} f_j(x), here with probabilities and the threshold t = 0.5
+    in place of SVM decision values and the boundary 0 (the remaining deviation). No equation
+    number is cited: the paper's text could not be consulted offline to check one.
 
     [0.9, 0.8, 0.1]: predicted {0.9, 0.8}, not predicted {0.1}: 0.8 - 0.1 = 0.7 (the top-2
     margin would be 0.1). [0.3, 0.2, 0.1]: nothing predicted, the boundary 0.5 stands in for
@@ -166,8 +168,12 @@ def test_separation_margin_hand_checked():
 
 
 def test_adaptive_selects_by_separation_not_top2_margin():
-    """Li & Guo 2013: s(x) = q(x)^β c(x)^(1-β), q(x) = 1/sep(x),
-    c(x) = |#predicted(x) - mean #labels in L|.
+    """Li & Guo 2013 (IJCAI), adaptive active learning: s(x) = q(x)^β c(x)^(1-β) with the
+    max-margin uncertainty q(x) = 1/sep(x) and the label cardinality inconsistency
+    c(x) = |#predicted(x) - mean #labels in L|. No equation number is cited: the paper's text
+    could not be consulted offline to check one. Remaining deviation: β is fixed (here 0.5)
+    instead of chosen per round from {0, 0.1, ..., 1} by an approximate generalisation error
+    (see the AdaptiveActiveLearning notes for why).
 
     L has 1.5 labels per sample. R1 = [0.9, 0.8, 0.1]: sep 0.7, two labels predicted, c 0.5.
     R2 = [0.7, 0.35, 0.1]: sep 0.7 - 0.35 = 0.35, one label predicted, c 0.5.
@@ -284,7 +290,10 @@ def _entropy_distance(u, w):
 
 
 def test_cvirs_hand_checked_scores():
-    """Reyes et al. 2018, CVIRS: s(x) = r(x) v(x).
+    """Reyes, Morell & Ventura 2018 (Neurocomputing 273), CVIRS: s(x) = r(x) v(x), the
+    uncertainty by rank aggregation times the category vector inconsistency. No equation
+    number is cited: the paper's text could not be consulted offline to check one; the
+    distance below agrees with an independent implementation that cites the paper.
 
     Uncertainty by rank aggregation: margins |P(y_j=1|x) - P(y_j=0|x)| = |2P - 1| are
     row 0 [0, 0, 0], row 1 [.8, .8, .8], row 2 [.2, .6, .6]; every label ranks the rows

@@ -346,9 +346,13 @@ class _DriftingEmbeddingClassifier(FixedEmbeddingClassifier):
 
 
 def test_anchor_subsampling_hand_checked_and_embeds_once():
-    """Lesci & Vlachos 2024, AnchorAL (Sec. 3): the subpool is the ``subsample_size`` pool
-    items with the largest mean similarity to the anchors that retrieved them among their
-    ``k`` nearest pool items, anchors and pool embedded in the same space.
+    """Lesci & Vlachos 2024 (NAACL), AnchorAL's subpool: with anchors a_1..a_m and
+    sim(x, a) = 1 - dist(x, a), the subpool is the ``subsample_size`` pool items x with the
+    largest mean similarity (1/|A_x|) sum_{a in A_x} sim(x, a) over the anchors A_x that
+    retrieved x among their ``k`` nearest pool items, anchors and pool embedded in the same
+    space. The paper describes this in prose, without a numbered equation; no number is
+    cited (its text could not be consulted offline). Remaining deviation: the embeddings come
+    from the classifier at the first query, not from a separate fixed sentence encoder.
 
     Pool items at positions 0..9 of a line, one labeled sample (the only anchor) at 2.1,
     k = 3, similarity 1 - |distance|. Query 1: the 3 nearest are 2 (0.1), 3 (0.9), 1 (1.1),

@@ -356,6 +356,11 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
 
     Notes
     -----
+    Remaining deviation from Zhang et al., who take the maximum over the words of the
+    sentence: every token id of the model input counts, special tokens (such as [CLS] and
+    [SEP]) included, as in small-text 2.0; padding adds nothing where the embedding layer
+    declares it as ``padding_idx`` (that row gets no gradient).
+
     Differences from small-text 2.0: it computed ``sum_c p(c|x) max_w ||dCE(x, c)/dE_w||``,
     which takes the maximum inside the expectation (per hypothesised label a possibly
     different word), where Zhang et al. take the maximum over words of the expected gradient
@@ -611,6 +616,10 @@ class BADGE(EmbeddingBasedQueryStrategy):
 
     Notes
     -----
+    * Remaining deviation from Ash et al. (Algorithm 1), kept from small-text 2.0: the
+      centres are chosen by scikit-learn's greedy k-means++ seeding, which draws
+      ``2 + floor(ln n)`` candidates per centre proportionally to D^2 and keeps the one that
+      lowers the potential most, where the paper's k-means++ seeding draws one.
     * Differences from small-text 2.0: with transformer classifiers it used the default
       ``'avg'`` embeddings, the mean of the last hidden layer, which the output layer does not
       see, so its gradient embeddings were not last-layer gradients.

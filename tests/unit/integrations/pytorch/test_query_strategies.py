@@ -115,8 +115,10 @@ def test_egl_scores_equal_per_sample_loop(fitted, loop_gradients, strategy, redu
 
 
 def test_egl_max_word_equals_per_sample_loop(fitted, loop_gradients):
-    """Zhang et al. 2017, EGL-word: max_w sum_c p(c|x) ||dCE(x, c)/dE_w||, the maximum over the
-    words of the item of the expected gradient norm of the word's embedding row."""
+    """Zhang, Lease & Wallace 2017 (AAAI), EGL-word: max_w sum_c p(c|x) ||dCE(x, c)/dE_w||,
+    the maximum over the words of the item of the expected gradient norm of the word's
+    embedding row (no equation number cited: the paper's text could not be consulted offline
+    to check one)."""
     clf, dataset, indices_unlabeled, indices_labeled, y = fitted
     strategy = ExpectedGradientLengthMaxWord(NUM_CLASSES, 'embedding', batch_size=7,
                                              device='cpu')
@@ -147,7 +149,10 @@ class _TwoPositionModel(nn.Module):
 
 
 def test_egl_max_word_takes_the_max_over_words_of_the_expectation():
-    """Zhang et al. 2017, EGL-word: score(x) = max_j sum_i P(y_i|x) ||dL(x, y_i)/de_j||.
+    """Zhang, Lease & Wallace 2017 (AAAI), EGL-word:
+    score(x) = max_j sum_i P(y_i|x) ||dL(x, y_i)/de_j||, j over the words of x, e_j the
+    word's embedding. No equation number is cited: the paper's text could not be consulted
+    offline to check one. Remaining deviation: padding and special tokens count as words.
 
     Item x = tokens (0, 1), both embedded at 0, three classes, so p = (1/3, 1/3, 1/3) and
     dCE(x, c)/de_j = w_j . (p - onehot(c)), with w_0 = (1, 0, 0) and w_1 = (0, 1, 0) the
@@ -335,9 +340,37 @@ def test_factorised_kmeans_plusplus_equals_dense_computation(seed):
 
 
 def test_gradient_embedding_scales():
+    """Ash et al. 2020: the last-layer gradient of CE(f(x), yhat) with respect to logit c is
+    p_c - 1[c = yhat]; the scales are its negation, 1 - p_c for yhat (the first maximum) and
+    -p_c otherwise: [.2, .5, .3] -> [-.2, .5, -.3]; [.4, .4, .2] (tie, yhat = 0) ->
+    [.6, -.4, -.2]."""
     proba = np.array([[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]])
     np.testing.assert_allclose(gradient_embedding_scales(proba),
                                [[-0.2, 0.5, -0.3], [0.6, -0.4, -0.2]], rtol=1e-6)
+
+
+def test_badge_hand_checked_selection():
+    """Ash et al. 2020 (ICLR), BADGE, Algorithm 1: gradient embeddings
+    g_x = [(p_c - 1[c = yhat(x)]) h(x)]_{c=1..C} (up to sign), then k-means++ seeding on them
+    (the first centre uniform, every later one drawn with probability proportional to D^2,
+    the squared distance to the nearest chosen centre). No equation number is cited: the
+    paper's text could not be consulted offline to check one. Remaining deviation:
+    scikit-learn's greedy seeding draws 2 + ln(n) candidates per centre and keeps the best.
+
+    Pool: h = (1, 0) for items 0, 1, 2. Items 0 and 1 are certain, p = (1, 0), so g = 0.
+    Item 2 has p = (.5, .5): yhat = 0, g = (.5, 0, -.5, 0), D^2 to 0 is 0.5. With n = 2:
+    if the first centre is item 0 (or 1), the other certain item has D^2 = 0 and item 2 has
+    0.5, so every candidate is item 2; if the first centre is item 2, the second is 0 or 1.
+    So item 2, the uncertain one, is selected under every seed, with one certain item.
+    """
+    hidden = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (4, 1))
+    proba = np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 0.5], [1.0, 0.0]], dtype=np.float32)
+    clf = _EmbeddingClassifier(hidden, proba)
+    for seed in range(10):
+        np.random.seed(seed)
+        selected = BADGE(2).query(clf, np.arange(4), np.arange(3), np.array([3]),
+                                  np.zeros(1, dtype=np.int64), n=2)
+        assert 2 in selected and np.unique(selected).shape == (2,), (seed, selected)
 
 
 def test_factorised_kmeans_plusplus_replaces_duplicates():
@@ -417,9 +450,11 @@ def test_badge_asks_for_the_head_input_unless_told_otherwise():
 
 
 def test_badge_gradient_embeddings_are_last_layer_gradients_for_transformers(tmp_path):
-    """Ash et al. 2020, BADGE gradient embedding (Sec. 3): g_x = d CE(f(x), yhat) / d W_out
-    with yhat the predicted label, i.e. (g_x)_c = (p_c - 1[yhat = c]) h(x) where h(x) is the
-    input of the output layer. With a tiny BERT, the negated autograd gradient of the
+    """Ash et al. 2020 (ICLR), BADGE gradient embedding (Algorithm 1, the embedding step; no
+    equation number is cited, as the paper's text could not be consulted offline to check
+    one): g_x = d CE(f(x), yhat) / d W_out with yhat the predicted label, i.e.
+    (g_x)_c = (p_c - 1[yhat = c]) h(x) up to sign, where h(x) is the input of the output
+    layer. With a tiny BERT, the negated autograd gradient of the
     classifier weight equals s (outer) h for the embedding that BADGE requests ('head') and
     differs for the default 'avg' embedding."""
     pytest.importorskip('transformers')
@@ -526,9 +561,12 @@ def test_drl_trains_on_the_sampled_rows_and_selects_the_distinct_items(selection
 
 @pytest.mark.integration
 def test_drl_at_its_defaults_picks_from_the_unlabeled_cluster():
-    """Gissin & Shalev-Shwartz 2019, DAL (Sec. 3): select argmax_x P(y = unlabeled | psi(x))
-    from a classifier trained to tell the labeled set from the pool, with the classes
-    weighted inversely to their sizes and trained to 98 % training accuracy.
+    """Gissin & Shalev-Shwartz 2019 (arXiv:1907.06347), DAL: select
+    argmax_x P(y = unlabeled | psi(x)) from a classifier trained to tell the labeled set from
+    the pool, with the classes weighted inversely to their sizes and trained to 98 % training
+    accuracy. No equation number is cited: the paper's text could not be consulted offline
+    to check one. Remaining deviations: a smaller MLP, and the default stochastic selection
+    (low temperature) instead of the paper's top-k.
 
     Two clusters 8.5 apart in 8 dimensions: the 20 labeled items and 60 pool items lie in
     cluster A, 40 pool items in cluster B. The density ratio pool/labeled is about 0.6 / 1 in
