@@ -138,7 +138,7 @@ def lightweight_coreset(x, x_mean, n, batch_size=100, distance_metric='cosine',
                         normalized=False, proba=None, *, normalize=False):
     """Sample ``n`` rows from the lightweight-coreset distribution [BLK18]_.
 
-    Bachem et al. (Algorithm 1, line 2) sample point x of X with probability
+    Bachem et al. (Algorithm 1) sample point x of X with probability
     ``q(x) = 1/2 * 1/|X| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2``, where ``d`` is the
     Euclidean distance and ``mu`` the mean of X. The points X are
 
@@ -376,7 +376,7 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
 
     Pool item x is drawn with probability
     ``q(x) = 1/2 * 1/|U| + 1/2 * d(x, mu)^2 / sum_x' d(x', mu)^2`` (Bachem et al.,
-    Algorithm 1, line 2), where ``d`` is the Euclidean distance between the points that
+    Algorithm 1), where ``d`` is the Euclidean distance between the points that
     stand for the pool items and ``mu`` is the mean of those points:
 
     * ``distance_metric='cosine'`` (the default): the L2-normalised embeddings, whatever

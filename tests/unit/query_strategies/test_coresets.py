@@ -212,8 +212,8 @@ def test_lightweight_coreset_distribution_with_proba(monkeypatch):
 
 
 def test_lightweight_coreset_cosine_distribution(monkeypatch):
-    """Bachem et al. 2018, Algorithm 1, line 2 (the paper's text could not be checked for an
-    equation number; the formula is the algorithm's line):
+    """Bachem et al. 2018 (KDD), the sampling distribution of Algorithm 1 (cited by the
+    algorithm, as no equation number could be checked in the paper's text offline):
     q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean; with 'cosine' the
     points X are the L2-normalised rows and mu is passed as their mean.
 
@@ -287,8 +287,8 @@ def test_lightweight_coreset_nan_raises():
 
 
 def test_lightweight_coreset_strategy_four_points_hand_checked(monkeypatch):
-    """Bachem et al. 2018, lightweight coreset distribution (Algorithm 1, line 2; cited by
-    the algorithm's line, as no equation number could be checked in the paper's text):
+    """Bachem et al. 2018 (KDD), lightweight coreset distribution (Algorithm 1; cited by the
+    algorithm, as no equation number could be checked in the paper's text offline):
     q(x) = 1/(2|X|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of X;
     distance_metric='euclidean' without normalisation takes X as the raw embeddings.
 
@@ -324,7 +324,7 @@ def test_lightweight_coreset_strategy_mean_of_the_normalised_vectors(monkeypatch
 ])
 def test_lightweight_coreset_strategy_metrics_hand_checked(monkeypatch, metric, normalize,
                                                            expected):
-    """Bachem et al. 2018, Algorithm 1, line 2 (no equation number could be checked):
+    """Bachem et al. 2018 (KDD), Algorithm 1 (no equation number could be checked offline):
     q(x) = 1/(2|U|) + d(x, mu)^2 / (2 sum_x' d(x', mu)^2), d Euclidean, mu the mean of the
     points. Pool (2, 0), (4, 0), (0, 3).
 

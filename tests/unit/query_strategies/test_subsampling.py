@@ -350,8 +350,8 @@ def test_anchor_subsampling_hand_checked_and_embeds_once():
     sim(x, a) = 1 - dist(x, a), the subpool is the ``subsample_size`` pool items x with the
     largest mean similarity (1/|A_x|) sum_{a in A_x} sim(x, a) over the anchors A_x that
     retrieved x among their ``k`` nearest pool items, anchors and pool embedded in the same
-    space. The paper describes this in prose, without a numbered equation; no number is
-    cited (its text could not be consulted offline). Remaining deviation: the embeddings come
+    space. No equation number is cited: the paper's text could not be consulted offline to
+    check one. Remaining deviation: the embeddings come
     from the classifier at the first query, not from a separate fixed sentence encoder.
 
     Pool items at positions 0..9 of a line, one labeled sample (the only anchor) at 2.1,

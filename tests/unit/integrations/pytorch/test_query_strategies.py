@@ -542,6 +542,46 @@ def _drl_data():
     return embeddings, np.arange(20, 60), np.arange(20)
 
 
+class _FixedDiscriminator(nn.Module):
+    """logits = (0, e) for the one-dimensional embedding e: P(unlabeled | x) = sigmoid(e)."""
+
+    def forward(self, x):
+        return torch.cat([torch.zeros_like(x[:, :1]), x[:, :1]], dim=1)
+
+
+def test_drl_greedy_rounds_hand_checked(monkeypatch):
+    """Gissin & Shalev-Shwartz 2019 (arXiv:1907.06347), DAL: the batch is split into
+    sub-batches; for each, a discriminator is trained to tell the labeled set (class
+    'labeled') from the unlabeled pool (class 'unlabeled'), the items with the largest
+    P(y = unlabeled | psi(x)) are picked, and they join the labeled set before the next
+    sub-batch. No equation number is cited: the paper's text could not be consulted offline
+    to check one.
+
+    The trained discriminator is replaced by the fixed map e -> logits (0, e), so
+    P(unlabeled | x) = 1 / (1 + exp(-e)) grows with e. Pool embeddings e = 0.3, 2.0, -1.0,
+    1.0 at positions 0..3, one labeled item at 4; n = 2 in two rounds, greedy: round 1 picks
+    position 1 (e = 2.0), which then counts as labeled, and round 2 picks position 3
+    (e = 1.0).
+    """
+    embeddings = np.array([[0.3], [2.0], [-1.0], [1.0], [0.0]], dtype=np.float32)
+    trained_on = []
+
+    def fixed_train(self, all_embeddings, candidates, labeled, hidden_size):
+        trained_on.append((np.sort(candidates), np.sort(labeled)))
+        return _FixedDiscriminator()
+
+    monkeypatch.setattr(DiscriminativeRepresentationLearning, '_train', fixed_train)
+    np.random.seed(0)
+    selected = DiscriminativeRepresentationLearning(
+        num_iterations=2, selection='greedy', device='cpu').query(
+        _DRLClassifier(embeddings), np.arange(5), np.arange(4), np.array([4]),
+        np.zeros(1, dtype=np.int64), n=2)
+    np.testing.assert_array_equal(selected, [1, 3])
+    np.testing.assert_array_equal(trained_on[0][1], [4])
+    np.testing.assert_array_equal(trained_on[1][0], [0, 2, 3])
+    np.testing.assert_array_equal(trained_on[1][1], [1, 4])
+
+
 @pytest.mark.parametrize('selection', ['greedy', 'stochastic'])
 def test_drl_trains_on_the_sampled_rows_and_selects_the_distinct_items(selection):
     embeddings, indices_unlabeled, indices_labeled = _drl_data()
