@@ -44,6 +44,16 @@ class _OneLineErrors(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def _data_settings(pairs, tests):
+    """Return the ``data`` and ``test`` settings of the command line (none if it has no
+    ``--data``, only a ``--test``, which the configuration then rejects)."""
+    if pairs:
+        return {'data': [data for data, _ in pairs], 'test': [test for _, test in pairs]}
+    if tests:
+        return {'test': tests[0] if len(tests) == 1 else list(tests)}
+    return {}
+
+
 def _fail(message, exit_code):
     click.echo(f'Error: {" ".join(message.split())}', err=True)
     sys.exit(exit_code)
@@ -59,10 +69,54 @@ def main(ctx):
         click.echo(ctx.get_help())
 
 
-@main.command(context_settings={'show_default': True})
-@click.option('--data', metavar='FILE', show_default='the bundled TREC-6 data set',
+class _DataTestPairs(click.Command):
+    """A command that pairs each ``--test`` with the ``--data`` given before it."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta[_PAIRS_KEY] = _data_test_pairs(args)
+        return super().parse_args(ctx, args)
+
+
+_PAIRS_KEY = 'small_text.data_test_pairs'
+
+
+def _data_test_pairs(args):
+    """Return ``[[data, test], ...]`` from the ``--data`` and ``--test`` options in ``args``.
+
+    A ``--test`` belongs to the ``--data`` before it; with a single ``--data`` it may come
+    anywhere. ``test`` is None for a ``--data`` without its ``--test``.
+    """
+    pairs, loose = [], []
+    values = iter(args)
+    for arg in values:
+        if arg == '--':
+            break
+        option, equals, value = arg.partition('=')
+        if option not in ('--data', '--test'):
+            continue
+        if not equals:
+            value = next(values, None)
+        if option == '--data':
+            pairs.append([value, None])
+        elif pairs and pairs[-1][1] is None:
+            pairs[-1][1] = value
+        else:
+            loose.append(value)
+    if loose and pairs:  # (a --test without any --data is left to the configuration's check)
+        if len(pairs) == 1 and pairs[0][1] is None and len(loose) == 1:
+            pairs[0][1] = loose[0]
+        else:
+            raise _BadInput('with several --data, give each --test right after the --data it '
+                            'belongs to, and at most one --test per --data')
+    return pairs
+
+
+@main.command(cls=_DataTestPairs, context_settings={'show_default': True})
+@click.option('--data', metavar='FILE', multiple=True,
+              show_default='the bundled TREC-6 data set',
               help='Training texts and labels: a .jsonl, .csv or .parquet file '
-                   '(.jsonl.gz and .csv.gz too).')
+                   '(.jsonl.gz and .csv.gz too). Repeat it to run every strategy and seed on '
+                   'several data sets; each --data may be followed by its own --test.')
 @click.option('--text-column', default='text', help='Column that holds the texts.')
 @click.option('--label-column', default='label',
               help='Column that holds the labels; list-valued or comma-separated labels '
@@ -70,8 +124,8 @@ def main(ctx):
 @click.option('--label-names', metavar='FILE', show_default='labels.json beside --data, if any',
               help='JSON file with the class names: a list (label i is named by item i) or '
                    'an object {"label": "name"}.')
-@click.option('--test', metavar='FILE', show_default='none, see --test-fraction',
-              help='Test data in the format of --data.')
+@click.option('--test', metavar='FILE', multiple=True, show_default='none, see --test-fraction',
+              help='Test data in the format of --data, for the --data given before it.')
 @click.option('--test-fraction', type=float,
               show_default=f'{DEFAULT_TEST_FRACTION} of --data when --test is not given',
               help='Fraction of --data held out for testing (a fixed, stratified split).')
@@ -131,10 +185,13 @@ def experiment(ctx, config_file, resume, overwrite, quiet, **options):
     try:
         settings = read_config_file(config_file) if config_file is not None else {}
         settings.update({key: value for key, value in options.items()
-                         if ctx.get_parameter_source(key) is not ParameterSource.DEFAULT})
+                         if ctx.get_parameter_source(key) is not ParameterSource.DEFAULT
+                         and key not in ('data', 'test')})
+        settings.update(_data_settings(ctx.meta[_PAIRS_KEY], options['test']))
         config = ExperimentConfig(**settings)
         if config.out is None and not resume:  # the library writes files only into an out
-            name = BUNDLED_DATASET if config.data is None else dataset_name(config.data)
+            name = '+'.join(BUNDLED_DATASET if data is None else dataset_name(data)
+                            for data, _ in config.datasets)
             config = dataclasses.replace(config, out=default_out(name))
         results = run_experiment(config, resume=resume, overwrite=overwrite, quiet=quiet)
     except ExperimentError as e:

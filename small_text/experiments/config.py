@@ -1,4 +1,5 @@
 """The experiment configuration: one dataclass that validates every option in one place."""
+import copy
 import numbers
 import os
 import sys
@@ -60,10 +61,13 @@ class ExperimentConfig:
 
     Parameters
     ----------
-    data : str or Path or DataFrame or Dataset or None, default=None
+    data : str or Path or DataFrame or Dataset or list of them or None, default=None
         Training texts: a file (JSON lines, CSV or Parquet; ``.jsonl.gz``/``.csv.gz`` too), a
         folder written by Hugging Face's ``Dataset.save_to_disk``, a pandas ``DataFrame`` or
         a Hugging Face ``datasets.Dataset``. ``None`` runs on the bundled TREC-6 data set.
+        A list of several makes a grid over data sets: every strategy and seed runs on each
+        of them (see :attr:`datasets`); their names (see
+        :func:`~small_text.experiments.data.dataset_name`) must differ.
     text_column : str, default='text'
         Column (JSON key) that holds the texts.
     label_column : str, default='label'
@@ -73,9 +77,11 @@ class ExperimentConfig:
         JSON file with the class names: a list (label ``i`` is named by item ``i``) or an
         object ``{"label": "name"}``. ``None`` reads ``labels.json`` beside ``data`` if there
         is one (a list there applies only to integer labels); otherwise the labels are the
-        names.
-    test : str or Path or DataFrame or Dataset or None, default=None
-        Test data, in any form ``data`` takes. Needs ``data``.
+        names. With several data sets the file names the classes of each of them.
+    test : str or Path or DataFrame or Dataset or list of them or None, default=None
+        Test data, in any form ``data`` takes. Needs ``data``. With a list of ``data``, a
+        list of the same length whose entries are test data or None (or ``''``): the data
+        sets without test data are split by ``test_fraction``.
     test_fraction : float or None, default=None
         Fraction of ``data`` held out for testing (stratified, fixed split) when ``test`` is not
         given; ``None`` means ``DEFAULT_TEST_FRACTION``. Needs ``data``.
@@ -145,8 +151,10 @@ class ExperimentConfig:
     plot_format: str = 'png'
 
     def __post_init__(self):
+        self._check_data_lists()
         for key in _PATH_KEYS:
-            setattr(self, key, _as_path(key, getattr(self, key)))
+            if not isinstance(getattr(self, key), tuple):  # a grid's data lists are checked
+                setattr(self, key, _as_path(key, getattr(self, key)))
         for key in ('text_column', 'label_column'):
             value = getattr(self, key)
             if not isinstance(value, str) or not value:
@@ -183,6 +191,50 @@ class ExperimentConfig:
     def seed_list(self):
         """The seeds of the runs, in order (list of int)."""
         return seed_list(self.seeds)
+
+    @property
+    def datasets(self):
+        """The ``(data, test)`` pairs of the experiment, one per data set (list of tuple);
+        ``[(None, None)]`` for the bundled data set."""
+        if isinstance(self.data, tuple):
+            return list(zip(self.data, self.test or (None,) * len(self.data)))
+        return [(self.data, self.test)]
+
+    def for_dataset(self, data, test):
+        """Return a copy of this configuration for one data set ``(data, test)`` of
+        :attr:`datasets` (not validated again)."""
+        single = copy.copy(self)
+        single.data, single.test = data, test
+        return single
+
+    def _check_data_lists(self):
+        """Turn list-valued ``data`` and ``test`` into tuples (a one-item list is a single
+        data set)."""
+        if isinstance(self.test, (list, tuple)) and not isinstance(self.data, (list, tuple)):
+            raise ExperimentError('a list of --test files needs a list of --data files of the '
+                                  'same length, one --test entry per --data')
+        if not isinstance(self.data, (list, tuple)):
+            return
+        if not self.data:
+            raise ExperimentError('--data must name at least one data set (got an empty '
+                                  'list)')
+        if any(entry is None for entry in self.data):
+            raise ExperimentError('--data: every entry of the list must be a data set (a path, '
+                                  'a DataFrame or a datasets.Dataset), not None')
+        data = tuple(_as_path('data', entry) for entry in self.data)
+        tests = (None,) * len(data) if self.test is None else self.test
+        if not isinstance(tests, (list, tuple)) or len(tests) != len(data):
+            raise ExperimentError(f'--test must be a list with one entry (test data, or "" for '
+                                  f'none) per --data entry ({len(data)}), got {self.test!r}')
+        tests = tuple(None if _is_blank(entry) else _as_path('test', entry) for entry in tests)
+        if len(data) == 1:
+            self.data, self.test = data[0], tests[0]
+            return
+        self.data = data
+        self.test = None if all(entry is None for entry in tests) else tests
+        if self.test_fraction is not None and all(entry is not None for entry in tests):
+            raise ExperimentError('give either --test or --test-fraction, not both: every '
+                                  '--data has its --test, so --test-fraction is not used')
 
     def _check_requirements(self):
         spec = CLASSIFIERS[self.classifier]
@@ -249,18 +301,20 @@ class ExperimentConfig:
         if self.data is None and (self.test is not None or self.test_fraction is not None):
             raise ExperimentError('--test and --test-fraction need --data; the bundled '
                                   'default data set has its own test split')
-        if self.test is not None and self.test_fraction is not None:
+        if not isinstance(self.test, tuple) and self.test is not None \
+                and self.test_fraction is not None:
             raise ExperimentError('give either --test or --test-fraction, not both')
 
     def to_dict(self):
         """Return the configuration as JSON-compatible values (paths as absolute strings, a
-        DataFrame or dataset as a short description such as ``'<DataFrame of 90 rows>'``)."""
+        DataFrame or dataset as a short description such as ``'<DataFrame of 90 rows>'``; the
+        lists of a grid as lists of those)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in _PATH_KEYS:
-            if isinstance(values[key], Path):
-                values[key] = str(values[key].resolve())
-            elif values[key] is not None:  # a table in memory
-                values[key] = f'<{type(values[key]).__name__} of {len(values[key])} rows>'
+            if isinstance(values[key], tuple):
+                values[key] = [_json_source(entry) for entry in values[key]]
+            else:
+                values[key] = _json_source(values[key])
         values['strategies'] = list(self.strategies)
         if not isinstance(self.seeds, int):
             values['seeds'] = list(self.seeds)
@@ -310,8 +364,24 @@ def read_config_file(path, keys=None, path_keys=_PATH_KEYS):
                                   f'{", ".join(k.replace("_", "-") for k in valid)}')
         if name in path_keys and isinstance(value, str):
             value = path.parent / value
+        elif name in _TABLE_KEYS and isinstance(value, list):  # a grid's list of data sets
+            value = [path.parent / entry if isinstance(entry, str) and entry else entry
+                     for entry in value]
         options[name] = value
     return options
+
+
+def _json_source(value):
+    """Return a path as an absolute string, a table in memory as a short description."""
+    if value is None:
+        return None
+    if isinstance(value, Path):
+        return str(value.resolve())
+    return f'<{type(value).__name__} of {len(value)} rows>'
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _as_path(key, value):

@@ -32,6 +32,7 @@ LOCK_FILE = '.small-text.lock'
 """Held by the experiment that writes into an output folder, see :func:`lock_output`."""
 
 TIMING_COLUMNS = ('fit_seconds', 'predict_seconds', 'query_seconds')
+_TEXT_COLUMNS = ('dataset', 'strategy', 'criterion')
 _INT_COLUMNS = ('seed', 'round', 'num_labels', 'stop_round', 'stop_labels')
 _OPTIONAL_COLUMNS = ('stop_round', 'stop_labels', 'accuracy_at_stop', 'micro_f1_at_stop')
 _VERSIONED_DISTRIBUTIONS = ('small-text', 'numpy', 'scipy', 'scikit-learn', 'tqdm', 'click',
@@ -48,8 +49,14 @@ def metric_names(multi_label):
 
 def result_columns(multi_label):
     """Return the columns of results.csv, in order."""
-    return ('strategy', 'seed', 'round', 'num_labels', *metric_names(multi_label),
+    return ('dataset', 'strategy', 'seed', 'round', 'num_labels', *metric_names(multi_label),
             *TIMING_COLUMNS)
+
+
+def run_key(row):
+    """Return the run that a results or stopping row belongs to: ``(dataset, strategy, seed)``.
+    """
+    return row['dataset'], row['strategy'], row['seed']
 
 
 def dependency_versions():
@@ -263,7 +270,9 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
     * A missing or empty folder starts a new experiment.
     * A folder holding a previous run of the same configuration (the same ``header['config']``
       apart from ``out``, and the same data files) is continued: the rows of its finished
-      (strategy, seed) runs are kept, those of unfinished runs dropped.
+      (dataset, strategy, seed) runs are kept, those of unfinished runs dropped. Files
+      written before results had a ``dataset`` column are read as the rows of the only data
+      set (such an experiment had one) and rewritten with the column.
     * ``overwrite`` deletes the experiment files (:data:`OUTPUT_FILES`, :data:`PLOT_FILES`,
       stopping.csv) first;
       other files stay.
@@ -273,7 +282,9 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
     out : Path
         The output folder.
     header : dict
-        ``config``, ``dataset`` and ``versions`` of the new run, see :class:`ResultsWriter`.
+        ``config``, ``dataset`` and ``versions`` of the new run, see :class:`ResultsWriter`;
+        ``dataset`` is one data set's description (with ``name`` and ``files``) or a list of
+        them (a grid over data sets).
     columns : tuple of str
         The CSV columns.
     rounds : int
@@ -289,8 +300,8 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
     Returns
     -------
     writer : ResultsWriter
-    finished : set of (str, int)
-        The (strategy, seed) runs that need not run again.
+    finished : set of (str, str, int)
+        The (dataset, strategy, seed) runs that need not run again.
 
     Raises
     ------
@@ -327,7 +338,8 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
         raise ExperimentError(f'--out {out} holds a run of another configuration (it differs '
                               f'in {", ".join(differences)}); choose another --out, or pass '
                               '--overwrite to replace it')
-    config = {**header['config'], 'rounds': rounds}
+    config = {**header['config'], 'rounds': rounds,
+              'datasets': [entry['name'] for entry in _dataset_entries(header['dataset'])]}
     rows = _read_rows(out, RESULTS_CSV, columns, config)
     stopping = []
     if stopping_columns:
@@ -336,12 +348,11 @@ def open_results(out, header, columns, rounds, *, resume=False, overwrite=False,
         num_criteria = len(header['config'].get('stopping', ()))
         finished = {run for run in _finished_runs(rows, rounds, last_rounds)
                     # a run needs its stopping rows, too
-                    if sum((row['strategy'], row['seed']) == run for row in stopping)
-                    == num_criteria}
-        stopping = [row for row in stopping if (row['strategy'], row['seed']) in finished]
+                    if sum(run_key(row) == run for row in stopping) == num_criteria}
+        stopping = [row for row in stopping if run_key(row) in finished]
     else:
         finished = _finished_runs(rows, rounds)
-    kept = [row for row in rows if (row['strategy'], row['seed']) in finished]
+    kept = [row for row in rows if run_key(row) in finished]
     return ResultsWriter(out, header, columns, kept, stopping_columns, stopping), finished
 
 
@@ -351,10 +362,15 @@ def _read_header(out):
             previous = json.load(f)
     except (OSError, ValueError):
         return None
-    if not isinstance(previous, dict) or not all(
-            isinstance(previous.get(key), dict) for key in ('config', 'dataset')):
+    if not isinstance(previous, dict) or not isinstance(previous.get('config'), dict) \
+            or not isinstance(previous.get('dataset'), (dict, list)):
         return None
     return previous
+
+
+def _dataset_entries(dataset):
+    """Return a header's ``dataset`` as a list: one description, or a grid's list of them."""
+    return dataset if isinstance(dataset, list) else [dataset]
 
 
 _LATER_OPTION_DEFAULTS = {'model': None, 'embeddings': None, 'stopping': [], 'label_names': None,
@@ -373,7 +389,9 @@ def _differences(previous, header):
             and _comparable(key, old.get(key, _LATER_OPTION_DEFAULTS.get(key)))
             != _comparable(key, new[key])]
     differences = [option_name(key) for key in keys]
-    if previous['dataset'].get('files') != header['dataset']['files']:
+    files = [[entry.get('files') for entry in _dataset_entries(h['dataset'])
+              if isinstance(entry, dict)] for h in (previous, header)]
+    if files[0] != files[1]:
         differences.append('the contents of the data files')
     return differences
 
@@ -391,6 +409,8 @@ def _read_rows(out, name, columns, config):
     A last line without its newline was cut short when a run was killed: it is dropped (its
     run is unfinished and runs again). Anything else that is wrong raises: wrong columns, a
     line that does not parse, a value out of range or not of ``config``, a repeated row.
+    A file without the ``dataset`` column (written before it existed) of an experiment with
+    one data set is read as that data set's.
     """
     path = out / name
     try:
@@ -405,15 +425,18 @@ def _read_rows(out, name, columns, config):
     line = 1
     try:
         found = tuple(next(reader, ()))
-        if found != tuple(columns):
+        legacy = len(config['datasets']) == 1 and found == tuple(columns[1:])
+        if found != tuple(columns) and not legacy:
             raise _bad_results(out, name, f'has the columns {",".join(found) or "(none)"} instead '
                                           f'of {",".join(columns)}')
+        prefix = config['datasets'] if legacy else []
         rows, seen = [], {}
         for record in reader:
             line = reader.line_num
+            record = [*prefix, *record]
             if len(record) != len(columns):
-                raise _bad_line(out, name, line, f'has {len(record)} field(s) instead of '
-                                                 f'{len(columns)}')
+                raise _bad_line(out, name, line, f'has {len(record) - len(prefix)} field(s) '
+                                                 f'instead of {len(found)}')
             try:
                 row = {column: _parse(column, value) for column, value in zip(columns, record)}
             except ValueError:
@@ -422,7 +445,7 @@ def _read_rows(out, name, columns, config):
             problem = _row_problem(row, config)
             if problem:
                 raise _bad_line(out, name, line, problem)
-            key = (row['strategy'], row['seed'], row.get('criterion', row.get('round')))
+            key = (*run_key(row), row.get('criterion', row.get('round')))
             if key in seen:
                 raise _bad_line(out, name, line, f'repeats line {seen[key]}')
             seen[key] = line
@@ -444,7 +467,7 @@ def _bad_line(out, name, line, problem):
 
 
 def _parse(column, value):
-    if column in ('strategy', 'criterion'):
+    if column in _TEXT_COLUMNS:
         return value
     if value == '' and column in _OPTIONAL_COLUMNS:
         return None
@@ -454,6 +477,8 @@ def _parse(column, value):
 def _row_problem(row, config):
     """Return what is wrong with a parsed results or stopping row, or None."""
     strategies, seeds = config.get('strategies'), config.get('seeds')
+    if row['dataset'] not in config['datasets']:
+        return f'names the data set {row["dataset"]!r}, which this experiment does not run'
     if strategies is not None and row['strategy'] not in strategies:
         return f'names the strategy {row["strategy"]!r}, which this experiment does not run'
     if seeds is not None and row['seed'] not in seed_list(seeds):
@@ -473,7 +498,7 @@ def _row_problem(row, config):
                 return (f'has {labels_column} {row[labels_column]} in round {round_number}, '
                         f'but the experiment has {expected} labels then')
     for column, value in row.items():
-        if column in ('strategy', 'criterion') or column in _INT_COLUMNS:
+        if column in _TEXT_COLUMNS or column in _INT_COLUMNS:
             continue
         if value is None:
             if row.get('stop_round') is not None:
@@ -495,7 +520,7 @@ def _finished_runs(rows, rounds, last_rounds=None):
     last_rounds = last_rounds or {}
     rounds_seen = {}
     for row in rows:
-        rounds_seen.setdefault((row['strategy'], row['seed']), set()).add(row['round'])
+        rounds_seen.setdefault(run_key(row), set()).add(row['round'])
     return {run for run, seen in rounds_seen.items()
             if seen == set(range(last_rounds.get(run, rounds) + 1))}
 
@@ -515,9 +540,9 @@ def stopped_runs(stopping_rows, stop_on, rounds):
     Returns
     -------
     dict
-        Maps ``(strategy, seed)`` to the last round of the run.
+        Maps ``(dataset, strategy, seed)`` to the last round of the run.
     """
-    return {(row['strategy'], row['seed']): row['stop_round'] for row in stopping_rows
+    return {run_key(row): row['stop_round'] for row in stopping_rows
             if stop_on is not None and row['criterion'] == stop_on
             and row['stop_round'] is not None and row['stop_round'] < rounds}
 

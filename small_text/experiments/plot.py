@@ -53,6 +53,40 @@ def plot_learning_curves(rows, metric, path, title=None, stopping_summary=None,
         If the suffix of ``path`` is not one of :data:`PLOT_FORMATS`, or ``metrics`` does not
         start with ``metric``.
     """
+    plot_dataset_learning_curves([{'title': title, 'rows': rows,
+                                   'stopping_summary': stopping_summary, 'stopped': stopped}],
+                                 metric, path, metrics=metrics, dpi=dpi)
+
+
+def plot_dataset_learning_curves(datasets, metric, path, metrics=None, dpi=DEFAULT_DPI):
+    """Draw the learning curves of several data sets, one row of panels per data set.
+
+    Each row is what :func:`plot_learning_curves` draws for one data set (a panel per metric,
+    the legend to the right of the panels, the title above them); a single data set gives
+    exactly that plot.
+
+    Parameters
+    ----------
+    datasets : list of dict
+        One dict per data set with the keys ``title`` (str or None), ``rows`` (its result
+        rows), ``stopping_summary`` (list of dict or None) and ``stopped`` (collection of
+        ``(strategy, seed)`` or None), as the arguments of :func:`plot_learning_curves`.
+    metric : str
+        The metric of the first panel of each row.
+    path : str or Path
+        Where to write the plot; its suffix (``.png``, ``.svg`` or ``.pdf``) sets the format.
+    metrics : sequence of str, default=None
+        The metrics to plot, one panel each, starting with ``metric``; ``None`` plots
+        ``metric`` only.
+    dpi : int, default=200
+        Resolution of a PNG (vector formats ignore it).
+
+    Raises
+    ------
+    ValueError
+        If the suffix of ``path`` is not one of :data:`PLOT_FORMATS`, ``metrics`` does not
+        start with ``metric``, or ``datasets`` is empty.
+    """
     from pathlib import Path
 
     path = Path(path)
@@ -62,19 +96,30 @@ def plot_learning_curves(rows, metric, path, title=None, stopping_summary=None,
     metrics = [metric] if metrics is None else list(metrics)
     if not metrics or metrics[0] != metric:
         raise ValueError(f'metrics must start with metric {metric!r} (got {metrics!r})')
-    figure = _figure(rows, metrics, title, stopping_summary, stopped)
+    if not datasets:
+        raise ValueError('datasets must hold at least one data set to plot')
+    figure = _figure(datasets, metrics)
     _canvas(file_format)(figure)
     figure.savefig(path, dpi=dpi, format=file_format)
 
 
-def _figure(rows, metrics, title, stopping_summary, stopped=None):
+def _figure(datasets, metrics):
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5.2 * len(metrics) + 2.4, 4.6), layout='constrained')
+    figure = Figure(figsize=(5.2 * len(metrics) + 2.4, 4.6 * len(datasets)),
+                    layout='constrained')
+    parts = [figure] if len(datasets) == 1 else figure.subfigures(len(datasets), 1)
+    for part, dataset in zip(parts, datasets):
+        _draw_dataset(part, dataset, metrics)
+    return figure
+
+
+def _draw_dataset(figure, dataset, metrics):
+    """Draw one data set's row of panels into ``figure`` (a Figure or a SubFigure)."""
     axes_list = figure.subplots(1, len(metrics), sharex=True, squeeze=False)[0]
     for axes, panel_metric in zip(axes_list, metrics):
-        means = _plot_curves(axes, rows, panel_metric, stopped)
-        _plot_stopping_points(axes, means, stopping_summary or [])
+        means = _plot_curves(axes, dataset['rows'], panel_metric, dataset.get('stopped'))
+        _plot_stopping_points(axes, means, dataset.get('stopping_summary') or [])
         axes.set_xlabel('number of labelled texts')
         axes.set_ylabel(f'test {METRIC_LABELS.get(panel_metric, panel_metric)}')
         axes.set_title(METRIC_LABELS.get(panel_metric, panel_metric))
@@ -82,9 +127,8 @@ def _figure(rows, metrics, title, stopping_summary, stopped=None):
     handles, labels = axes_list[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc='outside right upper',
                   title='query strategy\n(mean ± std)')
-    if title:
-        figure.suptitle(title)
-    return figure
+    if dataset.get('title'):
+        figure.suptitle(dataset['title'])
 
 
 def _canvas(file_format):

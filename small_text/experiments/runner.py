@@ -2,6 +2,9 @@
 import contextlib
 import dataclasses
 import logging
+import random
+import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -56,24 +59,28 @@ class ExperimentResults:
     out : Path or None
         The output folder (absolute); None if the experiment was run without one.
     rows : list of dict
-        One row per strategy, seed and round, as in results.csv.
+        One row per data set, strategy, seed and round, as in results.csv.
     summary : list of dict
-        Per strategy the final scores and the learning-curve area with their 95 % confidence
-        intervals over seeds, see :func:`small_text.experiments.summary.summarize`.
+        Per data set and strategy the final scores and the learning-curve area with their
+        95 % confidence intervals over seeds: the entries of
+        :func:`small_text.experiments.summary.summarize`, each with a ``dataset`` key.
     summary_table : str
         ``summary`` as a Markdown table (the body of summary.md), followed by the table of
-        ``comparison`` and, if the experiment has stopping criteria, the stopping table.
+        ``comparison`` and, if the experiment has stopping criteria, the stopping table. With
+        several data sets, these tables per data set, each under a heading ``## <name>``.
     stopping_rows : list of dict
-        Per strategy, seed and stopping criterion, the first round at which the criterion
-        would have stopped, as in stopping.csv (empty without ``stopping``).
+        Per data set, strategy, seed and stopping criterion, the first round at which the
+        criterion would have stopped, as in stopping.csv (empty without ``stopping``).
     stopping_summary : list of dict
-        Per criterion and strategy the mean stopping point and accuracy lost, see
-        :func:`small_text.experiments.summary.summarize_stopping`.
+        Per data set, criterion and strategy the mean stopping point and accuracy lost: the
+        entries of :func:`small_text.experiments.summary.summarize_stopping` with a
+        ``dataset`` key.
     comparison : list of dict
-        Per strategy other than random sampling, the paired difference to it (same seeds)
-        in the final score and the learning-curve area, with 95 % interval and Wilcoxon
-        p-value, see :func:`small_text.experiments.summary.compare_to_baseline`; empty
-        without ``random``.
+        Per data set and strategy other than random sampling, the paired difference to
+        random sampling (same seeds) in the final score and the learning-curve area, with
+        95 % interval and Wilcoxon p-value: the entries of
+        :func:`small_text.experiments.summary.compare_to_baseline` with a ``dataset`` key;
+        empty without ``random``.
     """
     config: ExperimentConfig
     out: Path
@@ -88,16 +95,18 @@ class ExperimentResults:
 def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, **options):
     """Run an active-learning experiment and write its results.
 
-    For each query strategy and seed, a pool-based active learner starts from ``initial``
-    labelled training texts and labels ``query_size`` more in each of ``rounds`` rounds, the
-    labels coming from the data (simulated annotation). After the initial fit and after each
-    round the classifier is evaluated on the test set. Each (strategy, seed) run seeds NumPy's
-    global RNG with its seed, so the same configuration gives the same results (apart from
-    the timing columns).
+    For each data set, query strategy and seed, a pool-based active learner starts from
+    ``initial`` labelled training texts and labels ``query_size`` more in each of ``rounds``
+    rounds, the labels coming from the data (simulated annotation). After the initial fit and
+    after each round the classifier is evaluated on the test set. Each (data set, strategy,
+    seed) run first seeds Python's ``random``, NumPy's global RNG and (if loaded) torch with
+    its seed, so the same configuration gives the same results (apart from the timing
+    columns).
 
-    Files are written only when ``out`` is given: ``results.csv`` and ``results.json`` row
-    by row, then ``summary.md`` and ``learning_curves.png`` (or ``.svg``/``.pdf``, see
-    ``plot_format``). Without ``out`` the results are only returned. With stopping criteria
+    Files are written only when ``out`` is given: ``results.csv`` (with a ``dataset``
+    column) and ``results.json`` row by row, then ``summary.md`` and ``learning_curves.png``
+    (or ``.svg``/``.pdf``, see ``plot_format``), both with a part (tables, a row of panels)
+    per data set. Without ``out`` the results are only returned. With stopping criteria
     (``stopping``), each run also records the first round at which each criterion would have
     stopped, in ``stopping.csv`` and under ``stopping`` in ``results.json``; the plot marks
     the mean stopping points and the summary gets another table.
@@ -155,27 +164,46 @@ def _silenced(quiet):
 def _run_experiment(config, resume, overwrite, quiet):
     if resume and config.out is None:
         raise ExperimentError('--resume needs --out: the folder of the run to continue')
-    data = load_data(config)
-    _check_strategies(config.strategies, data.multi_label)
-    check_stopping(config.stopping, data.multi_label)
-
+    datasets = _load_datasets(config)
     out = None if config.out is None else config.out.resolve()
-    metrics = metric_names(data.multi_label)
+    metrics = metric_names(datasets[0].multi_label)
+    descriptions = [_dataset_description(data) for data in datasets]
     header = {'config': {**config.to_dict(), 'out': None if out is None else str(out)},
-              'dataset': {'name': data.name,
-                          'num_train': len(data.train_texts),
-                          'num_test': len(data.test_texts),
-                          'classes': data.class_names,
-                          'multi_label': data.multi_label,
-                          'files': data.files},
+              'dataset': descriptions[0] if len(datasets) == 1 else descriptions,
               'versions': dependency_versions()}
     with contextlib.nullcontext() if out is None else lock_output(out):
-        return _run_into(out, header, config, data, metrics, resume, overwrite, quiet)
+        return _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet)
 
 
-def _run_into(out, header, config, data, metrics, resume, overwrite, quiet):
+def _load_datasets(config):
+    """Load every data set of ``config`` and check that they fit one experiment."""
+    datasets = [load_data(config.for_dataset(data, test)) for data, test in config.datasets]
+    names = [data.name for data in datasets]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ExperimentError(f'several --data entries have the data set name '
+                              f'{", ".join(map(repr, repeated))} (a file\'s name, the folder\'s '
+                              'name for train.* files, "dataframe" for a DataFrame); rename the '
+                              'files or folders so that each data set has its own name')
+    if len({data.multi_label for data in datasets}) > 1:
+        raise ExperimentError('--data mixes single-label and multi-label data sets, whose '
+                              'results have different columns; run them as two experiments')
+    for data in datasets:
+        _check_strategies(config.strategies, data.multi_label)
+        check_stopping(config.stopping, data.multi_label)
+    return datasets
+
+
+def _dataset_description(data):
+    """Return what results.json records about a data set."""
+    return {'name': data.name, 'num_train': len(data.train_texts),
+            'num_test': len(data.test_texts), 'classes': data.class_names,
+            'multi_label': data.multi_label, 'files': data.files}
+
+
+def _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet):
     """Run the experiment, writing into ``out`` (locked by the caller; None: no files)."""
-    columns = result_columns(data.multi_label)
+    columns = result_columns(datasets[0].multi_label)
     stopping = stopping_columns(metrics[0]) if config.stopping else ()
     if out is None:
         writer, finished = ResultsWriter(None, header, columns, stopping_columns=stopping), set()
@@ -183,6 +211,58 @@ def _run_into(out, header, config, data, metrics, resume, overwrite, quiet):
         writer, finished = open_results(out, header, columns, config.rounds, resume=resume,
                                         overwrite=overwrite, stopping_columns=stopping)
 
+    runs = [(data.name, strategy, seed) for data in datasets for strategy in config.strategies
+            for seed in config.seed_list if (data.name, strategy, seed) not in finished]
+    setups = {data.name: _prepare(config, data, metrics) for data in datasets
+              if any(run[0] == data.name for run in runs)}
+    progress = Progress(runs, config.rounds + 1, len(writer.rows), quiet,
+                        metric=metrics[0], show_dataset=len(datasets) > 1)
+    try:
+        with progress:
+            _run_all(runs, setups, writer, progress)
+    except KeyboardInterrupt:
+        raise ExperimentInterrupted(out) from None
+    return _summarize(out, config, datasets, metrics, writer)
+
+
+@dataclass
+class RunSetup:
+    """What every (strategy, seed) run on one data set shares, built once per data set.
+
+    On Dask it is sent to the workers once per data set, not with every run.
+
+    Attributes
+    ----------
+    dataset : str
+        The data set's name.
+    context : RunContext
+        What the strategies and the classifier factory are built from.
+    clf_factory : object
+        The classifier factory.
+    train, test : Dataset
+        The training pool and the test set, in the classifier's dataset type.
+    metrics : tuple of str
+        The metric columns.
+    rounds : int
+        Query rounds per run.
+    stopping : tuple of str
+        Stopping criteria to record.
+    stop_on : str or None
+        The criterion that ends a run, if any.
+    """
+    dataset: str
+    context: RunContext
+    clf_factory: object
+    train: object
+    test: object
+    metrics: tuple
+    rounds: int
+    stopping: tuple
+    stop_on: str | None
+
+
+def _prepare(config, data, metrics):
+    """Return the :class:`RunSetup` of the data set ``data``."""
     classifier = CLASSIFIERS[config.classifier]
     model_option = {'model': str(config.model)} if classifier.needs_model else {}
     train, test = classifier.build_datasets(data.train_texts, data.y_train, data.test_texts,
@@ -193,42 +273,77 @@ def _run_into(out, header, config, data, metrics, resume, overwrite, quiet):
                                               for name in config.strategies),
                          model=model_option.get('model'),
                          embeddings=None if config.embeddings is None else str(config.embeddings))
-    clf_factory = classifier.build_factory(context, train)
+    return RunSetup(dataset=data.name, context=context,
+                    clf_factory=classifier.build_factory(context, train), train=train,
+                    test=test, metrics=tuple(metrics), rounds=config.rounds,
+                    stopping=config.stopping, stop_on=config.stop_on)
 
-    runs = [(strategy, seed) for strategy in config.strategies for seed in config.seed_list
-            if (strategy, seed) not in finished]
-    try:
-        _run_all(runs, config, context, clf_factory, train, test, metrics, writer, quiet)
-    except KeyboardInterrupt:
-        raise ExperimentInterrupted(out) from None
 
-    stopped = stopped_runs(writer.stopping_rows, config.stop_on, config.rounds)
-    summary = summarize(writer.rows, metrics, stopped)
+def _summarize(out, config, datasets, metrics, writer):
+    """Summarise each data set's runs, write summary.md and the plot, return the results."""
+    sections = [_summarize_dataset(config, data, metrics, writer) for data in datasets]
+    if len(sections) == 1:
+        table = sections[0]['table']
+    else:
+        table = '\n\n'.join(f'## {section["name"]}\n\n{section["table"]}'
+                             for section in sections)
+    if out is not None:
+        _write_summary_and_plot(out, config, metrics, sections)
+
+    def merged(key):
+        return [{'dataset': section['name'], **entry} for section in sections
+                for entry in section[key]]
+
+    return ExperimentResults(config=config, out=out, rows=writer.rows, summary=merged('summary'),
+                             summary_table=table, stopping_rows=writer.stopping_rows,
+                             stopping_summary=merged('stopping_summary'),
+                             comparison=merged('comparison'))
+
+
+def _summarize_dataset(config, data, metrics, writer):
+    """Return the summaries of one data set's runs (the rows in the configuration's order of
+    strategies and seeds, whatever order the runs finished in)."""
+    rows = _in_config_order(writer.rows, config, data.name)
+    stopping = _in_config_order(writer.stopping_rows, config, data.name)
+    stopped = {(strategy, seed): last for (_, strategy, seed), last
+               in stopped_runs(stopping, config.stop_on, config.rounds).items()}
+    summary = summarize(rows, metrics, stopped)
     table = format_summary(summary, metrics)
-    comparison = compare_to_baseline(writer.rows, metrics, stopped=stopped)
+    comparison = compare_to_baseline(rows, metrics, stopped=stopped)
     if comparison:
         table += '\n\n' + format_comparison(comparison, metrics[0])
-    stopping_summary = summarize_stopping(writer.stopping_rows, metrics[0])
+    stopping_summary = summarize_stopping(stopping, metrics[0])
     if config.stopping:
         table += '\n\n' + format_stopping_summary(stopping_summary, metrics[0])
-    if out is not None:
-        _write_summary_and_plot(out, config, data, metrics, writer, table, stopping_summary,
-                                stopped)
-    return ExperimentResults(config=config, out=out, rows=writer.rows, summary=summary,
-                             summary_table=table, stopping_rows=writer.stopping_rows,
-                             stopping_summary=stopping_summary, comparison=comparison)
+    return {'name': data.name, 'data': data, 'rows': rows, 'stopped': stopped,
+            'summary': summary, 'comparison': comparison, 'stopping_summary': stopping_summary,
+            'table': table}
 
 
-def _write_summary_and_plot(out, config, data, metrics, writer, table, stopping_summary,
-                            stopped):
-    (out / SUMMARY_MD).write_text(
-        f'{table}\n\n{_summary_note(config, data, metrics[0])}\n', encoding='utf-8')
-    from small_text.experiments.plot import plot_learning_curves
-    plot_learning_curves(writer.rows, metrics[0],
-                         out / f'learning_curves.{config.plot_format}',
-                         title=f'{data.name}, {config.classifier}: {len(config.seed_list)} '
-                               'seed(s)', stopping_summary=stopping_summary, metrics=metrics,
-                         stopped=stopped)
+def _in_config_order(rows, config, dataset):
+    """Return the rows of ``dataset``, sorted by strategy and seed as configured, then by
+    criterion and round."""
+    strategies = {name: i for i, name in enumerate(config.strategies)}
+    seeds = {seed: i for i, seed in enumerate(config.seed_list)}
+    criteria = {name: i for i, name in enumerate(config.stopping)}
+    return sorted((row for row in rows if row['dataset'] == dataset),
+                  key=lambda row: (strategies[row['strategy']], seeds[row['seed']],
+                                   criteria.get(row.get('criterion'), 0), row.get('round', 0)))
+
+
+def _write_summary_and_plot(out, config, metrics, sections):
+    notes = [f'{section["table"]}\n\n{_summary_note(config, section["data"], metrics[0])}'
+             for section in sections]
+    if len(sections) > 1:
+        notes = [f'## {section["name"]}\n\n{note}' for section, note in zip(sections, notes)]
+    (out / SUMMARY_MD).write_text('\n\n'.join(notes) + '\n', encoding='utf-8')
+    from small_text.experiments.plot import plot_dataset_learning_curves
+    panels = [{'title': f'{section["name"]}, {config.classifier}: '
+                        f'{len(config.seed_list)} seed(s)',
+               'rows': section['rows'], 'stopping_summary': section['stopping_summary'],
+               'stopped': section['stopped']} for section in sections]
+    plot_dataset_learning_curves(panels, metrics[0], out / f'learning_curves.{config.plot_format}',
+                                 metrics=metrics)
 
 
 def _make_config(config, options):
@@ -259,47 +374,113 @@ def default_out(name):
     return Path(DEFAULT_RESULTS_DIR) / f'{name}-{datetime.now():%Y%m%d-%H%M%S}'
 
 
-def _run_all(runs, config, context, clf_factory, train, test, metrics, writer, quiet):
-    from tqdm import tqdm
-
-    total = len(config.seed_list) * len(config.strategies) * (config.rounds + 1)
-    label = METRIC_LABELS[metrics[0]]
-    seconds = {}  # strategy -> seconds of each of its rounds so far
-    with tqdm(total=total, initial=len(writer.rows), disable=quiet, unit='round',
-              desc='small-text experiment', bar_format=_BAR_FORMAT) as pbar:
-        for index, (strategy, seed) in enumerate(runs):
-            done = 0
+def _run_all(runs, setups, writer, progress):
+    """Run ``runs`` one after the other in this process, writing each row as it comes."""
+    for run in runs:
+        dataset, strategy, seed = run
+        start = time.perf_counter()
+        rounds = 0
+        for row, stopping in run_active_learning(setups[dataset], strategy, seed):
+            if stopping:
+                writer.append_stopping(stopping)  # before the last row: see open_results
+            writer.append(row)
+            rounds += 1
+            progress.round_done(run, row, time.perf_counter() - start)
             start = time.perf_counter()
-            for row, stopping in _run_active_learning(strategy, seed, config, context,
-                                                      clf_factory, train, test, metrics):
-                if stopping:
-                    writer.append_stopping(stopping)  # before the last row: see open_results
-                writer.append(row)
-                seconds.setdefault(strategy, []).append(time.perf_counter() - start)
-                done += 1
-                remaining = _remaining_rounds(runs[index:], config.rounds + 1, done)
-                eta = estimate_remaining_seconds(remaining, seconds)
-                pbar.set_postfix_str(f'ETA {"?" if eta is None else tqdm.format_interval(eta)}'
-                                     f', {strategy}, seed {seed}, {label} '
-                                     f'{row[metrics[0]]:.3f}', refresh=False)
-                pbar.update()
-                start = time.perf_counter()
-            pbar.total -= config.rounds + 1 - done  # a run ended early by --stop-on
-            pbar.refresh()
+        progress.run_done(run, rounds)
+
+
+class Progress:
+    """The experiment's progress bar: rounds done of all runs, and the time left.
+
+    Counts the rounds of the finished runs plus those of the runs under way (a run redone
+    after its Dask worker died counts the most rounds it reached, not the sum). The time
+    left is :func:`estimate_remaining_seconds` over the rounds the unfinished runs still
+    have, divided by the number of runs that go on in parallel. Safe to call from several
+    threads (a Dask client reports rounds from its own).
+
+    Parameters
+    ----------
+    runs : list of (str, str, int)
+        The (dataset, strategy, seed) runs still to do.
+    rounds_per_run : int
+        Rounds of a full run (query rounds plus the initial one).
+    done : int
+        Rounds finished before (the rows kept from a resumed experiment).
+    quiet : bool
+        Show no bar.
+    metric : str
+        The metric shown with the last round.
+    show_dataset : bool, default=False
+        Name the data set of the last round too (grids over several data sets).
+    parallel : int, default=1
+        Runs that go on at the same time (the number of Dask worker processes).
+    """
+
+    def __init__(self, runs, rounds_per_run, done, quiet, metric, show_dataset=False,
+                 parallel=1):
+        self.rounds_per_run = rounds_per_run
+        self.done = done
+        self.under_way = {run: 0 for run in runs}  # rounds reached by each unfinished run
+        self.seconds = {}  # (dataset, strategy) -> durations of its rounds so far
+        self.metric = metric
+        self.show_dataset = show_dataset
+        self.parallel = parallel
+        self.quiet = quiet
+        self.bar = None
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        from tqdm import tqdm
+        self.bar = tqdm(total=self.done + len(self.under_way) * self.rounds_per_run,
+                        initial=self.done, disable=self.quiet, unit='round',
+                        desc='small-text experiment', bar_format=_BAR_FORMAT)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.bar.close()
+
+    def round_done(self, run, row, seconds):
+        """Count ``row``, a round of ``run`` that took ``seconds``."""
+        with self._lock:
+            self.under_way[run] = max(self.under_way[run], row['round'] + 1)
+            self.seconds.setdefault(run[:2], []).append(seconds)
+            self._show(run, row)
+
+    def run_done(self, run, rounds):
+        """Count ``run`` as finished after ``rounds`` rounds (fewer than a full run's if a
+        stopping criterion ended it)."""
+        with self._lock:
+            self.under_way.pop(run)
+            self.done += rounds
+            self.bar.total -= self.rounds_per_run - rounds
+            self._show(run, None)
+
+    def remaining_rounds(self):
+        """Return the rounds that the unfinished runs still have, per (dataset, strategy)."""
+        remaining = {}
+        for run, reached in self.under_way.items():
+            remaining[run[:2]] = remaining.get(run[:2], 0) + self.rounds_per_run - reached
+        return remaining
+
+    def _show(self, run, row):
+        from tqdm import tqdm
+
+        self.bar.n = self.done + sum(self.under_way.values())
+        eta = estimate_remaining_seconds(self.remaining_rounds(), self.seconds)
+        if eta is not None:
+            eta /= max(1, min(self.parallel, len(self.under_way)))
+        text = f'ETA {"?" if eta is None else tqdm.format_interval(eta)}'
+        if row is not None:
+            name = f'{run[0]}, ' if self.show_dataset else ''
+            text += (f', {name}{run[1]}, seed {run[2]}, {METRIC_LABELS[self.metric]} '
+                     f'{row[self.metric]:.3f}')
+            self.bar.set_postfix_str(text, refresh=False)
+        self.bar.refresh()
 
 
 _BAR_FORMAT = '{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]'
 """The progress bar: tqdm's own remaining time is replaced by :func:`estimate_remaining_seconds`."""
-
-
-def _remaining_rounds(runs, rounds_per_run, done_in_first):
-    """Return the rounds left per strategy, for the ``runs`` still to go (the first of them
-    with ``done_in_first`` rounds done)."""
-    remaining = {}
-    for i, (strategy, _) in enumerate(runs):
-        left = rounds_per_run - (done_in_first if i == 0 else 0)
-        remaining[strategy] = remaining.get(strategy, 0) + left
-    return remaining
 
 
 def estimate_remaining_seconds(remaining_rounds, seconds):
@@ -307,14 +488,15 @@ def estimate_remaining_seconds(remaining_rounds, seconds):
 
     Strategies differ widely in cost (random sampling against an embedding strategy), so
     each strategy's remaining rounds are multiplied by its own mean seconds per round; a
-    strategy not measured yet is assumed to cost the mean of the measured ones.
+    strategy not measured yet is assumed to cost the mean of the measured ones. The keys may
+    be strategy names or, in a grid, (data set, strategy) pairs.
 
     Parameters
     ----------
     remaining_rounds : dict
-        Strategy name to the number of rounds it has left.
+        Strategy to the number of rounds it has left.
     seconds : dict
-        Strategy name to the list of measured durations of its rounds, in seconds.
+        Strategy to the list of measured durations of its rounds, in seconds.
 
     Returns
     -------
@@ -329,38 +511,68 @@ def estimate_remaining_seconds(remaining_rounds, seconds):
                      for strategy, rounds in remaining_rounds.items()))
 
 
-def _run_active_learning(strategy_name, seed, config, context, clf_factory, train, test,
-                         metrics):
-    """Yield the result row of round 0 (the initial labels) and of each query round, each
-    with the run's stopping rows (with the last round; an empty list before)."""
+def run_active_learning(setup, strategy_name, seed):
+    """Yield the result row of round 0 (the initial labels) and of each query round of one
+    run, each with the run's stopping rows (with the last round; an empty list before).
+
+    The run first seeds Python's ``random``, NumPy's global RNG and, if it is loaded,
+    torch with ``seed``, so it gives the same rows whatever ran before it in the process.
+
+    Parameters
+    ----------
+    setup : RunSetup
+        The data set and what its runs share.
+    strategy_name : str
+        The query strategy's kebab-case name.
+    seed : int
+        The run's seed.
+
+    Yields
+    ------
+    row : dict
+        The round's row of results.csv.
+    stopping : list of dict
+        The run's stopping.csv rows with its last round, else empty.
+    """
     from small_text.active_learner import PoolBasedActiveLearner
 
-    np.random.seed(seed)
+    _seed_everything(seed)
+    context, metrics = setup.context, setup.metrics
     query_strategy = STRATEGIES[strategy_name].build(context)
-    learner = PoolBasedActiveLearner(clf_factory, query_strategy, train)
-    tracker = StoppingTracker(config.stopping, context.num_classes, config.rounds)
+    learner = PoolBasedActiveLearner(setup.clf_factory, query_strategy, setup.train)
+    tracker = StoppingTracker(setup.stopping, context.num_classes, setup.rounds)
     run_rows = []
 
-    indices, query_seconds = _timed(_initial_indices, train.y, config.initial,
+    indices, query_seconds = _timed(_initial_indices, setup.train.y, context.initial,
                                     context.multi_label)
     _, fit_seconds = _timed(learner.initialize, indices)
-    num_labels = config.initial
-    for round_number in range(config.rounds + 1):
+    num_labels = context.initial
+    for round_number in range(setup.rounds + 1):
         if round_number > 0:
-            indices, query_seconds = _timed(learner.query, num_samples=config.query_size)
-            _, fit_seconds = _timed(learner.update, train.y[indices])
+            indices, query_seconds = _timed(learner.query, num_samples=context.query_size)
+            _, fit_seconds = _timed(learner.update, setup.train.y[indices])
             num_labels += len(indices)
-        scores, predict_seconds = _timed(_evaluate, learner.classifier, test, metrics)
-        run_rows.append({'strategy': strategy_name, 'seed': seed, 'round': round_number,
-                         'num_labels': num_labels, **scores, 'fit_seconds': fit_seconds,
-                         'predict_seconds': predict_seconds, 'query_seconds': query_seconds})
-        tracker.update(round_number, learner, train)
-        stop_now = config.stop_on is not None and tracker.stop_rounds[config.stop_on] is not None
-        last = round_number == config.rounds or stop_now
-        yield run_rows[-1], (stopping_rows(strategy_name, seed, tracker.stop_rounds, run_rows,
-                                           metrics[0]) if last and config.stopping else [])
+        scores, predict_seconds = _timed(_evaluate, learner.classifier, setup.test, metrics)
+        run_rows.append({'dataset': setup.dataset, 'strategy': strategy_name, 'seed': seed,
+                         'round': round_number, 'num_labels': num_labels, **scores,
+                         'fit_seconds': fit_seconds, 'predict_seconds': predict_seconds,
+                         'query_seconds': query_seconds})
+        tracker.update(round_number, learner, setup.train)
+        stop_now = setup.stop_on is not None and tracker.stop_rounds[setup.stop_on] is not None
+        last = round_number == setup.rounds or stop_now
+        yield run_rows[-1], (stopping_rows(setup.dataset, strategy_name, seed,
+                                           tracker.stop_rounds, run_rows, metrics[0])
+                             if last and setup.stopping else [])
         if stop_now:
             return  # --stop-on: the criterion ended the run
+
+
+def _seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch = sys.modules.get('torch')
+    if torch is not None:
+        torch.manual_seed(seed)
 
 
 def _initial_indices(y, num_samples, multi_label):

@@ -201,11 +201,13 @@ def _predictions_from_proba(clf, pool, proba):
     return np.argmax(proba, axis=1)
 
 
-def stopping_rows(strategy, seed, stop_rounds, run_rows, metric):
+def stopping_rows(dataset, strategy, seed, stop_rounds, run_rows, metric):
     """Return the stopping.csv rows of one finished run.
 
     Parameters
     ----------
+    dataset : str
+        The data set's name.
     strategy : str
         The query strategy.
     seed : int
@@ -227,8 +229,8 @@ def stopping_rows(strategy, seed, stop_rounds, run_rows, metric):
     rows = []
     for name, stop_round in stop_rounds.items():
         at_stop = run_rows[stop_round] if stop_round is not None else None
-        rows.append({'strategy': strategy, 'seed': seed, 'criterion': name,
-                     'stop_round': stop_round,
+        rows.append({'dataset': dataset, 'strategy': strategy, 'seed': seed,
+                     'criterion': name, 'stop_round': stop_round,
                      'stop_labels': None if at_stop is None else at_stop['num_labels'],
                      f'{metric}_at_stop': None if at_stop is None else at_stop[metric],
                      f'final_{metric}': final})
@@ -237,5 +239,5 @@ def stopping_rows(strategy, seed, stop_rounds, run_rows, metric):
 
 def stopping_columns(metric):
     """Return the columns of stopping.csv for the learning-curve metric ``metric``."""
-    return ('strategy', 'seed', 'criterion', 'stop_round', 'stop_labels', f'{metric}_at_stop',
-            f'final_{metric}')
+    return ('dataset', 'strategy', 'seed', 'criterion', 'stop_round', 'stop_labels',
+            f'{metric}_at_stop', f'final_{metric}')

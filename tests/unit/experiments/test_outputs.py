@@ -19,16 +19,16 @@ HEADER = {'config': {'data': None, 'rounds': 1, 'out': '/somewhere'},
 
 
 def _row(strategy, seed, round_number, accuracy=0.5):
-    return {'strategy': strategy, 'seed': seed, 'round': round_number,
+    return {'dataset': 'tiny', 'strategy': strategy, 'seed': seed, 'round': round_number,
             'num_labels': 10 + round_number, 'accuracy': accuracy, 'macro_f1': 0.25,
             'fit_seconds': 0.1, 'predict_seconds': 0.2, 'query_seconds': 0.3}
 
 
 def test_result_columns():
-    assert result_columns(False) == ('strategy', 'seed', 'round', 'num_labels', 'accuracy',
-                                     'macro_f1', 'fit_seconds', 'predict_seconds',
+    assert result_columns(False) == ('dataset', 'strategy', 'seed', 'round', 'num_labels',
+                                     'accuracy', 'macro_f1', 'fit_seconds', 'predict_seconds',
                                      'query_seconds')
-    assert result_columns(True)[4:6] == ('micro_f1', 'macro_f1')
+    assert result_columns(True)[5:7] == ('micro_f1', 'macro_f1')
 
 
 def test_dependency_versions_name_the_main_packages():
@@ -42,7 +42,7 @@ def test_writer_appends_rows_to_csv_and_json(tmp_path):
     assert (tmp_path / 'out' / RESULTS_CSV).read_text().splitlines() == [','.join(COLUMNS)]
     writer.append(_row('a', 0, 0, accuracy=1 / 3))
     lines = (tmp_path / 'out' / RESULTS_CSV).read_text().splitlines()
-    assert lines[1] == 'a,0,0,10,0.3333333333333333,0.25,0.1,0.2,0.3'
+    assert lines[1] == 'tiny,a,0,0,10,0.3333333333333333,0.25,0.1,0.2,0.3'
     stored = json.loads((tmp_path / 'out' / RESULTS_JSON).read_text())
     assert stored['config'] == HEADER['config']
     assert stored['rows'] == [_row('a', 0, 0, accuracy=1 / 3)]
@@ -59,10 +59,10 @@ def test_same_configuration_keeps_finished_runs_and_drops_unfinished_ones(tmp_pa
     out = tmp_path / 'out'
     _previous_run(out, [_row('a', 0, 0), _row('a', 0, 1), _row('a', 1, 0)])
     with open(out / RESULTS_CSV, 'a') as f:
-        f.write('a,1,1,11,0.5,0.2')  # a line cut short by a crash
+        f.write('tiny,a,1,1,11,0.5,0.2')  # a line cut short by a crash
     header = {**HEADER, 'config': {**HEADER['config'], 'out': '/elsewhere'}}
     writer, finished = open_results(out, header, COLUMNS, rounds=1, resume=True)
-    assert finished == {('a', 0)}
+    assert finished == {('tiny', 'a', 0)}
     assert writer.rows == [_row('a', 0, 0), _row('a', 0, 1)]
     assert len((out / RESULTS_CSV).read_text().splitlines()) == 3
     assert json.loads((out / RESULTS_JSON).read_text())['rows'] == writer.rows
@@ -72,7 +72,7 @@ def test_same_configuration_is_continued_without_resume_too(tmp_path):
     out = tmp_path / 'out'
     _previous_run(out, [_row('a', 0, 0), _row('a', 0, 1)])
     _, finished = open_results(out, HEADER, COLUMNS, rounds=1)
-    assert finished == {('a', 0)}
+    assert finished == {('tiny', 'a', 0)}
 
 
 def test_run_written_before_later_options_is_continued(tmp_path):
@@ -81,7 +81,7 @@ def test_run_written_before_later_options_is_continued(tmp_path):
     header = {**HEADER, 'config': {**HEADER['config'], 'model': None, 'embeddings': None,
                                    'stopping': []}}
     _, finished = open_results(out, header, COLUMNS, rounds=1, resume=True)
-    assert finished == {('a', 0)}
+    assert finished == {('tiny', 'a', 0)}
     header['config']['stopping'] = ['kappa-average']
     with pytest.raises(ExperimentError, match='differs in --stopping'):
         open_results(out, header, COLUMNS, rounds=1, resume=True)
@@ -146,3 +146,14 @@ def test_out_that_cannot_be_created(tmp_path):
     (tmp_path / 'file').write_text('x')
     with pytest.raises(ExperimentError, match='cannot be created'):
         open_results(tmp_path / 'file' / 'out', HEADER, COLUMNS, rounds=1)
+
+
+def test_results_written_before_the_dataset_column_are_continued(tmp_path):
+    out = tmp_path / 'out'
+    _previous_run(out, [_row('a', 0, 0), _row('a', 0, 1), _row('a', 1, 0)])
+    lines = (out / RESULTS_CSV).read_text().splitlines(keepends=True)
+    (out / RESULTS_CSV).write_text(''.join(line.split(',', 1)[1] for line in lines))
+    writer, finished = open_results(out, HEADER, COLUMNS, rounds=1, resume=True)
+    assert finished == {('tiny', 'a', 0)}
+    assert writer.rows == [_row('a', 0, 0), _row('a', 0, 1)]
+    assert (out / RESULTS_CSV).read_text().splitlines()[0] == ','.join(COLUMNS)

@@ -180,7 +180,7 @@ def test_multi_label_data(tmp_path):
     test = write_jsonl(tmp_path / 'test.jsonl', make_rows(10, seed=1, multi_label=True))
     results = run_experiment(data=train, test=test, out=tmp_path / 'out', quiet=True, **TINY)
     header = (results.out / RESULTS_CSV).read_text().splitlines()[0]
-    assert header == ('strategy,seed,round,num_labels,micro_f1,macro_f1,fit_seconds,'
+    assert header == ('dataset,strategy,seed,round,num_labels,micro_f1,macro_f1,fit_seconds,'
                       'predict_seconds,query_seconds')
     assert all(0 <= row['micro_f1'] <= 1 for row in results.rows)
     assert 'final micro-F1' in results.summary_table
@@ -235,15 +235,22 @@ def test_quiet_silences_warnings_and_logging_only_while_running(tiny_files, tmp_
 
 
 def test_eta_uses_each_strategy_s_measured_cost():
-    from small_text.experiments.runner import _remaining_rounds, estimate_remaining_seconds
+    from small_text.experiments.runner import Progress, estimate_remaining_seconds
     assert estimate_remaining_seconds({'random': 3}, {}) is None
     # random costs 1 s per round, badge 10 s: 2 random and 3 badge rounds left = 32 s
     seconds = {'random': [1.0, 1.0], 'badge': [8.0, 12.0]}
     assert estimate_remaining_seconds({'random': 2, 'badge': 3}, seconds) == pytest.approx(32)
     # an unmeasured strategy costs the mean of the measured ones, (1 + 10) / 2
     assert estimate_remaining_seconds({'lc': 2}, seconds) == pytest.approx(11)
-    runs = [('random', 1), ('badge', 0), ('badge', 1)]
-    assert _remaining_rounds(runs, 4, done_in_first=3) == {'random': 1, 'badge': 8}
+    runs = [('d', 'random', 1), ('d', 'badge', 0), ('d', 'badge', 1)]
+    with Progress(runs, 4, done=0, quiet=True, metric='accuracy', parallel=2) as progress:
+        progress.round_done(runs[0], {'round': 2, 'accuracy': 0.5}, 1.0)
+        assert progress.remaining_rounds() == {('d', 'random'): 1, ('d', 'badge'): 8}
+        assert progress.bar.n == 3
+        progress.round_done(runs[0], {'round': 0, 'accuracy': 0.5}, 1.0)  # a redone run
+        assert progress.bar.n == 3
+        progress.run_done(runs[0], 3)  # ended early by a stopping criterion
+        assert progress.bar.n == 3 and progress.bar.total == 11
 
 
 def test_progress_bar_shows_the_eta(tiny_files, tmp_path, capsys):

@@ -80,8 +80,8 @@ def test_stopping_rounds_are_recorded(tiny_files, tmp_path):
             run = [r for r in results.rows if r['strategy'] == row['strategy']]
             assert row['stop_labels'] == run[row['stop_round']]['num_labels']
     csv_rows = _read(tmp_path / 'out' / STOPPING_CSV)
-    assert list(csv_rows[0]) == ['strategy', 'seed', 'criterion', 'stop_round', 'stop_labels',
-                                 'accuracy_at_stop', 'final_accuracy']
+    assert list(csv_rows[0]) == ['dataset', 'strategy', 'seed', 'criterion', 'stop_round',
+                                 'stop_labels', 'accuracy_at_stop', 'final_accuracy']
     assert len(csv_rows) == len(rows)
     saved = json.loads((tmp_path / 'out' / 'results.json').read_text())
     assert saved['stopping'] == rows and saved['config']['stopping'] == list(STOPPING_CRITERIA)

@@ -189,7 +189,8 @@ def test_plot_has_a_panel_per_metric_clipped_bands_and_the_legend_outside():
     rows = (_rows('a', 0, [0.0, 1.0]) + _rows('a', 1, [0.0, 1.0]) + _rows('a', 2, [0.6, 0.4])
             + _rows('b', 0, [0.5, 0.5]))
     summary = [{'criterion': 'kappa-average', 'strategy': 'a', 'stop_labels': (15.0, 0.0)}]
-    figure = _figure(rows, ['accuracy', 'macro_f1'], 'title', summary)
+    figure = _figure([{'title': 'title', 'rows': rows, 'stopping_summary': summary}],
+                     ['accuracy', 'macro_f1'])
     panels = figure.axes
     assert [axes.get_ylabel() for axes in panels] == ['test accuracy', 'test macro-F1']
     assert all(axes.get_legend() is None for axes in panels)
