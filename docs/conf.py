@@ -76,6 +76,9 @@ API_PAGES = [
     ('experiments', 'Experiment runner', [
         (None, 'small_text.experiments', None),
     ]),
+    ('annotate', 'Annotation app', [
+        ('Projects', 'small_text.annotate.project', None),
+    ]),
 ]
 
 

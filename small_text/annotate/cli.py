@@ -30,8 +30,9 @@ def _bad_input(message):
 @click.argument('project_dir', type=click.Path(path_type=Path))
 @click.option('--data', metavar='FILE',
               help='Texts to label (new project only): a .jsonl, .csv or .parquet file '
-                   '(.jsonl.gz and .csv.gz too), as for small-text experiment. Rows with a '
-                   'value in --label-column are imported as labelled.')
+                   '(.jsonl.gz and .csv.gz too) or a folder written by Hugging Face\'s '
+                   'Dataset.save_to_disk, as for small-text experiment. Rows with a value in '
+                   '--label-column are imported as labelled.')
 @click.option('--labels', metavar='A,B,...', help='Comma-separated label names (new project '
                                                     'only); keys 1-9 pick the first nine.')
 @click.option('--multi-label', is_flag=True, default=None, show_default='off',

@@ -10,7 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 from small_text.annotate.storage import SCHEMA_VERSION, Store, now
+from small_text.experiments.data import describe_source
 from small_text.experiments.exceptions import ExperimentError
+
+__all__ = ['open_project', 'open_existing_project']
 
 DATABASE_FILE = 'annotate.sqlite3'
 """The project database inside the project folder."""
@@ -36,7 +39,10 @@ def open_project(project_dir, **options):
         The project folder. A missing or empty folder gets a new project, which needs
         ``data`` and ``labels``; a folder with a project is reopened with its stored settings.
     **options
-        ``data``, ``labels`` (comma-separated string or list), ``multi_label``,
+        ``data`` (a data file as for ``small-text experiment --data``, a folder written by
+        Hugging Face's ``Dataset.save_to_disk``, a pandas ``DataFrame`` or a Hugging Face
+        ``datasets.Dataset``; a ``ClassLabel`` label column is read as its names),
+        ``labels`` (comma-separated string or list), ``multi_label``,
         ``text_column``, ``label_column``, ``id_column`` (for a new project only), and
         ``strategy``, ``classifier``, ``query_size`` (stored; a reopened project keeps its
         values unless given). None means "not given".
@@ -106,7 +112,7 @@ def _create(project_dir, given):
         path.unlink(missing_ok=True)
     store = Store(temporary)
     store.import_texts(ids, texts, answers)
-    store.save_settings({**settings, 'data': str(Path(settings['data']).resolve()),
+    store.save_settings({**settings, 'data': describe_source(settings['data']),
                          'schema_version': SCHEMA_VERSION, 'created_at': now()})
     store.close()
     os.replace(temporary, project_dir / DATABASE_FILE)  # the project exists once complete
@@ -167,13 +173,17 @@ def _check_loop_settings(settings, multi_label):
 
 
 def _read_pool(settings):
-    from small_text.experiments.data import read_columns
+    """Return the ids, texts and existing answers ``(position, stored label)`` of the pool."""
+    from small_text.experiments.config import _as_path
+    from small_text.experiments.data import _class_label_names, _opened, read_columns
 
+    # a folder written by Dataset.save_to_disk is loaded once, for its rows and label names
+    source = _opened(_as_path('data', settings['data']), '--data')
     label_column, id_column = settings['label_column'], settings['id_column']
     columns = {label_column: '--label-column'}
     if id_column is not None:
         columns[id_column] = '--id-column'
-    texts, values = read_columns(settings['data'], settings['text_column'], columns,
+    texts, values = read_columns(source, settings['text_column'], columns,
                                  optional=(label_column,))
     if id_column is None:
         ids = [str(number) for number in range(1, len(texts) + 1)]
@@ -185,9 +195,20 @@ def _read_pool(settings):
                                   'once; ids must be unique')
     encode = _multi_label_value if settings['multi_label'] else _single_label_value
     labels = settings['labels']
+    label_values = values[0]
+    names = _class_label_names(source, label_column)
+    if names is not None:
+        label_values = [_class_label_value(value, names) for value in label_values]
     answers = [(pos, encode(value, labels, label_column))
-               for pos, value in enumerate(values[0]) if value is not None]
+               for pos, value in enumerate(label_values) if value is not None]
     return ids, texts, answers
+
+
+def _class_label_value(value, names):
+    """Return the names of a Hugging Face ``ClassLabel`` value (ids; -1, no label, is None)."""
+    if isinstance(value, (list, tuple)):
+        return [names[label] for label in value if label >= 0]
+    return None if value is None or value < 0 else names[value]
 
 
 def _single_label_value(value, labels, column):

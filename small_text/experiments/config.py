@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from small_text.base import _missing_extra_message
-from small_text.experiments.data import is_hf_dataset, is_pandas_frame
+from small_text.experiments.data import describe_source, is_hf_dataset, is_pandas_frame
 from small_text.experiments.exceptions import ExperimentError
 from small_text.experiments.plot import PLOT_FORMATS
 from small_text.experiments.registry import CLASSIFIERS, STRATEGIES
@@ -373,11 +373,7 @@ def read_config_file(path, keys=None, path_keys=_PATH_KEYS):
 
 def _json_source(value):
     """Return a path as an absolute string, a table in memory as a short description."""
-    if value is None:
-        return None
-    if isinstance(value, Path):
-        return str(value.resolve())
-    return f'<{type(value).__name__} of {len(value)} rows>'
+    return None if value is None else describe_source(value)
 
 
 def _is_blank(value):

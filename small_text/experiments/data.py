@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.experiments.exceptions import ExperimentError
 
 BUNDLED_DATASET = 'trec6'
@@ -68,12 +69,12 @@ def load_data(config):
         train_path, test_path = config.data, config.test
         name = dataset_name(train_path)
     train_table = _opened(train_path, '--data')
-    train_texts, train_values = _read(train_table, *columns, option='--data')
+    train_texts, train_values = read_table(train_table, *columns, option='--data')
     if test_path is None:
         train_texts, train_values, test_texts, test_values = _split(
             train_texts, train_values, config.test_fraction)
     else:
-        test_texts, test_values = _read(_opened(test_path, '--test'), *columns, option='--test')
+        test_texts, test_values = read_table(test_path, *columns, option='--test')
 
     multi_label = _is_multi_label(train_values) or _is_multi_label(test_values)
     if multi_label:
@@ -219,42 +220,38 @@ def _opened(source, option):
     return source
 
 
-def _read(source, text_column, label_column, option):
-    if is_pandas_frame(source) or is_hf_dataset(source):
-        return read_frame(source, text_column, label_column, option)
-    return read_table(source, text_column, label_column, option)
+def _is_table(value):
+    return is_pandas_frame(value) or is_hf_dataset(value)
 
 
-def read_frame(frame, text_column, label_column, option='--data'):
-    """Return the texts and raw label values of a pandas DataFrame or Hugging Face dataset.
+def describe_source(source):
+    """Return how a data source is shown in settings and results: a path as an absolute
+    string, a table in memory as a short description such as ``'<DataFrame of 90 rows>'``."""
+    if _is_table(source):
+        return f'<{type(source).__name__} of {len(source)} rows>'
+    return str(Path(source).resolve())
 
-    Checked like the rows of a file (see :func:`read_table`); messages name the row by its
-    DataFrame index or dataset position.
 
-    Raises
-    ------
-    ExperimentError
-        If a column is missing or a row lacks a text or label.
+def _frame_rows(frame, flags, optional, option):
+    """Return the source name and the ``(location, row)`` pairs of a table in memory.
+
+    ``flags`` maps the columns to read to their options; a column in ``optional`` may be
+    absent. Missing values (None, NaN) are None.
     """
-    flags = {text_column: '--text-column', label_column: '--label-column'}
-    if is_pandas_frame(frame):
-        source = f'the DataFrame given as {option.lstrip("-")}'
-        found = [str(column) for column in frame.columns]
-        locations = [f'row {index!r}' for index in frame.index]
-    else:
-        source = f'the dataset given as {option.lstrip("-")}'
-        found = list(frame.column_names)
-        locations = [f'row {i}' for i in range(len(frame))]
+    pandas = is_pandas_frame(frame)
+    source = f'the {"DataFrame" if pandas else "dataset"} given as {option.lstrip("-")}'
+    found = [str(column) for column in frame.columns] if pandas else list(frame.column_names)
     for column, flag in flags.items():
-        if column not in found:
+        if column not in found and column not in optional:
             _raise_unknown_column(column, found, source, flag)
-    texts = list(frame[text_column].tolist() if is_pandas_frame(frame) else frame[text_column])
-    labels = list(frame[label_column].tolist() if is_pandas_frame(frame)
-                  else frame[label_column])
-    rows = ((location, {text_column: text, label_column: _missing_as_none(label)})
-            for location, text, label in zip(locations, texts, labels))
-    texts, (labels,) = _texts_and_values(rows, source, flags, text_column, optional=())
-    return texts, labels
+    present = [column for column in flags if column in found]
+    values = [frame[column].tolist() if pandas else frame[column] for column in present]
+    locations = ([f'row {index!r}' for index in frame.index] if pandas
+                 else [f'row {i}' for i in range(len(frame))])
+    rows = ((location, {column: _missing_as_none(value)
+                        for column, value in zip(present, row_values)})
+            for location, *row_values in zip(locations, *values))
+    return source, rows
 
 
 def _missing_as_none(value):
@@ -282,9 +279,9 @@ def _load_from_disk(path, option):
     try:
         import datasets
     except ImportError:
-        raise ExperimentError(f'{option} {path} is a Hugging Face dataset folder; reading it '
-                              'needs datasets, which is not installed: pip install '
-                              '"small-text[datasets]"') from None
+        raise ExperimentError(_missing_extra_message(
+            f'{option} {path} (a Hugging Face dataset folder)', ['datasets'], 'datasets')) \
+            from None
     try:
         return datasets.load_from_disk(str(path))
     except (OSError, ValueError) as e:
@@ -297,12 +294,14 @@ def _is_saved_dataset(path):
                                  ('dataset_info.json', 'state.json', 'dataset_dict.json'))
 
 
-def read_table(path, text_column, label_column, option='--data'):
-    """Return the texts and the raw label values of a JSONL, CSV or Parquet file.
+def read_table(source, text_column, label_column, option='--data'):
+    """Return the texts and the raw label values of a table.
 
-    JSON lines and CSV files may be gzip-compressed (``.jsonl.gz``, ``.csv.gz``); a folder
-    written by Hugging Face's ``Dataset.save_to_disk`` is read with ``datasets`` (extra
-    ``datasets``). Raw label values are returned as read: scalars, strings or lists.
+    ``source`` is a JSONL, CSV or Parquet file (JSON lines and CSV may be gzip-compressed:
+    ``.jsonl.gz``, ``.csv.gz``), a folder written by Hugging Face's ``Dataset.save_to_disk``
+    (read with ``datasets``, extra ``datasets``), a pandas ``DataFrame`` or a Hugging Face
+    ``datasets.Dataset``. Raw label values are returned as read: scalars, strings or lists;
+    messages name a row of a table in memory by its DataFrame index or dataset position.
 
     Raises
     ------
@@ -310,34 +309,32 @@ def read_table(path, text_column, label_column, option='--data'):
         If the file is missing or unreadable, its type is not supported, a column is missing
         or a row lacks a text or label.
     """
-    path = Path(path)
-    if _is_saved_dataset(path):
-        return read_frame(_load_from_disk(path, option), text_column, label_column, option)
-    texts, (labels,) = read_columns(path, text_column, {label_column: '--label-column'},
+    texts, (labels,) = read_columns(source, text_column, {label_column: '--label-column'},
                                     option=option)
     return texts, labels
 
 
-def read_columns(path, text_column, columns, option='--data', optional=()):
-    """Return the texts and the raw values of further columns of a data file.
+def read_columns(source, text_column, columns, option='--data', optional=()):
+    """Return the texts and the raw values of further columns of a table.
 
-    Reads the files :func:`read_table` reads (not Hugging Face dataset folders), strictly: a
-    CSV line with an open quote or the wrong number of fields, and an empty text, are errors
-    that name the line.
+    Reads everything :func:`read_table` reads, strictly: a CSV line with an open quote or the
+    wrong number of fields, and an empty text, are errors that name the line (or row).
 
     Parameters
     ----------
-    path : str or Path
-        A ``.jsonl``, ``.csv`` or ``.parquet`` file (``.jsonl.gz`` and ``.csv.gz`` too).
+    source : str or Path or DataFrame or Dataset
+        A ``.jsonl``, ``.csv`` or ``.parquet`` file (``.jsonl.gz`` and ``.csv.gz`` too), a
+        folder written by Hugging Face's ``Dataset.save_to_disk`` (needs the ``datasets``
+        extra), a pandas ``DataFrame`` or a Hugging Face ``datasets.Dataset``.
     text_column : str
         Column of the texts (non-empty strings; every row needs one).
     columns : dict
         Further columns to read, each mapped to the command-line option that names it (for
         error messages), e.g. ``{'label': '--label-column'}``.
     option : str, default='--data'
-        The command-line option that named ``path``.
+        The command-line option (or keyword argument) that named ``source``.
     optional : collection of str, default=()
-        Columns of ``columns`` that may be absent from the file or empty in a row; their
+        Columns of ``columns`` that may be absent from the table or empty in a row; their
         missing values are None. The others need a non-empty value in every row.
 
     Returns
@@ -352,14 +349,18 @@ def read_columns(path, text_column, columns, option='--data', optional=()):
         If the file is missing or unreadable, its type is not supported, a required column is
         missing or a row lacks a text or a required value.
     """
-    path = Path(path)
+    flags = {text_column: '--text-column', **columns}
+    table = _opened(source if _is_table(source) else Path(source), option)
+    if _is_table(table):
+        name, rows = _frame_rows(table, flags, optional, option)
+        return _texts_and_values(rows, name, flags, text_column, optional)
+    path = table
     file_format = _file_format(path, option)
     if not path.exists():
         raise ExperimentError(f'{option} file {path} does not exist; check the path')
     if path.is_dir():
         raise ExperimentError(f'{option} {path} is a folder; pass a data file (or a folder '
                               'written by Dataset.save_to_disk)')
-    flags = {text_column: '--text-column', **columns}
     try:
         if file_format == 'parquet':
             rows = _read_parquet(path, flags, optional, option)
@@ -485,8 +486,8 @@ def _read_parquet(path, flags, optional, option):
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise ExperimentError(f'reading the Parquet file {path} needs pyarrow; install it with '
-                              'pip install "small-text[parquet]"') from None
+        raise ExperimentError(_missing_extra_message(f'{option} file {path} (Parquet)',
+                                                     ['pyarrow'], 'parquet')) from None
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as e:
