@@ -59,17 +59,12 @@ def label_coverage(counts, labels, multi_label):
     return [name for name, n in positives.items() if n == 0 or n == labelled]
 
 
-def stopping_criteria(num_labels, multi_label):
+def stopping_criteria(multi_label):
     """Return the names of the stopping criteria the app reports: those that need no budget
-    and support the project's data.
-
-    ``delta-f-score`` is left out for multi-label projects with two labels, where the
-    experiments' registry builds the binary single-label ``DeltaFScore``.
-    """
+    and support the project's data."""
     from small_text.experiments.stopping import STOPPING_CRITERIA
     return [name for name, spec in STOPPING_CRITERIA.items()
-            if name != 'max-iterations' and not (multi_label and spec.single_label_only)
-            and not (multi_label and num_labels == 2 and name == 'delta-f-score')]
+            if name != 'max-iterations' and not (multi_label and spec.single_label_only)]
 
 
 class _Pool:
@@ -93,8 +88,8 @@ class _Pool:
                                   .needs_embeddings)
         self.clf_factory = spec.build_factory(self.context, self.dataset)
         import skops.io  # noqa: F401  (slow to import: now rather than in the first retrain)
-        self.tracker = StoppingTracker(stopping_criteria(num_classes, self.multi_label),
-                                       num_classes, 0)
+        self.tracker = StoppingTracker(stopping_criteria(self.multi_label), num_classes, 0,
+                                       self.multi_label)
 
     def encode(self, size, positions, values):
         """Return pool labels: ``values`` (stored JSON) at ``positions``, unlabelled elsewhere."""

@@ -115,8 +115,7 @@ class AnnotationService:
                       'error': error},
             'queue': self.store.queue_length() if latest else 0,
             'stopping': (latest['stopping'] if latest
-                         else dict.fromkeys(stopping_criteria(len(self.labels), self.multi_label),
-                                       False)),
+                         else dict.fromkeys(stopping_criteria(self.multi_label), False)),
             'accuracy': [{'version': m['version'], 'trained_on': m['trained_on'],
                           'cv_accuracy': m['cv_accuracy']} for m in models],
         }

@@ -540,7 +540,8 @@ def run_active_learning(setup, strategy_name, seed):
     context, metrics = setup.context, setup.metrics
     query_strategy = STRATEGIES[strategy_name].build(context)
     learner = PoolBasedActiveLearner(setup.clf_factory, query_strategy, setup.train)
-    tracker = StoppingTracker(setup.stopping, context.num_classes, setup.rounds)
+    tracker = StoppingTracker(setup.stopping, context.num_classes, setup.rounds,
+                              context.multi_label)
     run_rows = []
 
     indices, query_seconds = _timed(_initial_indices, setup.train.y, context.initial,

@@ -26,8 +26,9 @@ class CriterionSpec:
     Parameters
     ----------
     build : callable
-        ``build(num_classes, rounds)`` returns a new criterion (an object with the
-        :class:`~small_text.stopping_criteria.StoppingCriterion` ``stop`` method).
+        ``build(num_classes, rounds, multi_label)`` returns a new criterion (an object with
+        the :class:`~small_text.stopping_criteria.StoppingCriterion` ``stop`` method) for
+        single-label or multi-label data.
     needs_proba : bool, default=False
         Whether the criterion reads the probabilities (``proba`` and ``indices_stopping``).
     single_label_only : bool, default=False
@@ -38,21 +39,21 @@ class CriterionSpec:
     single_label_only: bool = False
 
 
-def _delta_f_score(num_classes, rounds):
+def _delta_f_score(num_classes, rounds, multi_label):
     from small_text.stopping_criteria import DeltaFScore
-    if num_classes == 2:
+    if num_classes == 2 and not multi_label:
         return DeltaFScore(2)
     return OneVsRestDeltaFScore(num_classes)
 
 
 def _criterion(name):
-    def build(num_classes, rounds):
+    def build(num_classes, rounds, multi_label):
         import small_text.stopping_criteria as criteria
         return getattr(criteria, name)(num_classes)
     return build
 
 
-def _max_iterations(num_classes, rounds):
+def _max_iterations(num_classes, rounds, multi_label):
     from small_text.stopping_criteria import MaxIterations
     return MaxIterations(rounds + 1)
 
@@ -66,8 +67,8 @@ STOPPING_CRITERIA = {
 }
 """Stopping criteria by kebab-case name, with the library defaults, except:
 
-* ``delta-f-score`` is defined for binary data (``DeltaFScore``); with more classes (or
-  multi-label data) one ``DeltaFScore`` per class watches the one-vs-rest predictions of that
+* ``delta-f-score`` is defined for binary single-label data (``DeltaFScore``); with more
+  classes, or on multi-label data (two labels included), one ``DeltaFScore`` per class watches the one-vs-rest predictions of that
   class, and the criterion stops once all of them would (:class:`OneVsRestDeltaFScore`);
 * ``max-iterations`` gets the labelling budget, ``MaxIterations(rounds + 1)``: it stops at the
   last round, the reference point of a fixed budget;
@@ -154,6 +155,8 @@ class StoppingTracker:
         Number of classes.
     rounds : int
         Query rounds of the run.
+    multi_label : bool
+        Whether the data is multi-label (predictions are then csr indicator matrices).
 
     Attributes
     ----------
@@ -161,8 +164,8 @@ class StoppingTracker:
         Maps each name to the first round at which its criterion stopped, or None.
     """
 
-    def __init__(self, names, num_classes, rounds):
-        self.criteria = {name: STOPPING_CRITERIA[name].build(num_classes, rounds)
+    def __init__(self, names, num_classes, rounds, multi_label):
+        self.criteria = {name: STOPPING_CRITERIA[name].build(num_classes, rounds, multi_label)
                          for name in names}
         self.stop_rounds = dict.fromkeys(names)
 

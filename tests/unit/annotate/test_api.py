@@ -290,6 +290,8 @@ def test_multi_label_trains_once_every_label_has_a_positive_and_a_negative(tmp_p
             client.get('/api/status').json()))
         text = client.get('/api/next').json()
     assert status['model']['version'] >= 1 and text['source'] == 'model'
+    # two labels: delta-f-score watches each label one-vs-rest (no single-label DeltaFScore)
+    assert 'delta-f-score' in status['stopping'] and status['model']['error'] is None
 
 
 def test_token_is_required_for_the_api_when_set(store):

@@ -13,6 +13,7 @@ from small_text.experiments.runner import run_experiment
 from small_text.experiments.stopping import (
     STOPPING_CRITERIA,
     OneVsRestDeltaFScore,
+    StoppingTracker,
     parse_stopping,
 )
 from small_text.experiments.summary import format_stopping_summary, summarize_stopping
@@ -135,6 +136,37 @@ def test_multi_label_stopping(tmp_path):
     assert 'micro_f1_at_stop' in results.stopping_rows[0]
 
 
+def _two_label_rows(per_class, seed):
+    """Multi-label rows of two labels (a row of neither has the empty label list)."""
+    return [{'text': row['text'], 'label': [name for name in row['label']
+                                            if name in ('sports', 'science')]}
+            for row in make_rows(per_class, seed=seed, multi_label=True)]
+
+
+@pytest.mark.parametrize('name', list(STOPPING_CRITERIA))
+def test_every_criterion_on_multi_label_data_with_two_labels(tmp_path, name):
+    train = write_jsonl(tmp_path / 'train.jsonl', _two_label_rows(30, seed=0))
+    test = write_jsonl(tmp_path / 'test.jsonl', _two_label_rows(10, seed=1))
+    if STOPPING_CRITERIA[name].single_label_only:
+        with pytest.raises(ExperimentError, match=f"'{name}' works only on single-label"):
+            _run((train, test), tmp_path / 'out', stopping=name)
+        return
+    results = _run((train, test), None, strategies='random', stopping=name)
+    assert [row['criterion'] for row in results.stopping_rows] == [name]
+    assert 'micro_f1_at_stop' in results.stopping_rows[0]
+
+
+def test_delta_f_score_on_two_labels_watches_each_label():
+    single = StoppingTracker(['delta-f-score'], 2, 3, multi_label=False)
+    multi = StoppingTracker(['delta-f-score'], 2, 3, multi_label=True)
+    assert type(single.criteria['delta-f-score']).__name__ == 'DeltaFScore'
+    criterion = multi.criteria['delta-f-score']
+    assert isinstance(criterion, OneVsRestDeltaFScore) and criterion.num_classes == 2
+    predictions = csr_matrix(np.array([[1, 0], [1, 1], [0, 0], [0, 1]]))
+    assert [criterion.stop(predictions=predictions) for _ in range(4)] == [False, False, False,
+                                                                          True]
+
+
 def test_summarize_stopping():
     rows = [{'strategy': 's', 'seed': seed, 'criterion': 'c', 'stop_round': stop,
              'stop_labels': labels, 'accuracy_at_stop': at, 'final_accuracy': 0.9}
@@ -176,7 +208,8 @@ class _StopsAtRound:
 
 def test_stop_on_ends_runs_and_records_where(tiny_files, tmp_path, monkeypatch):
     from small_text.experiments.stopping import CriterionSpec
-    monkeypatch.setitem(STOPPING_CRITERIA, 'at-two', CriterionSpec(lambda n, r: _StopsAtRound(2)))
+    monkeypatch.setitem(STOPPING_CRITERIA, 'at-two',
+                        CriterionSpec(lambda n, r, m: _StopsAtRound(2)))
     train, test = tiny_files
     options = dict(data=train, test=test, quiet=True, seeds=2, initial=6, rounds=4,
                    query_size=5, strategies='random,least-confidence')
