@@ -155,7 +155,26 @@ def constraints(cls=None, classification_type=None):
             return super().query(clf, dataset, indices_unlabeled, indices_labeled, y, *args,
                                  n=n, **kwargs)
 
+    QueryStrategyConstraints.__wrapped__ = _OwnClassAttribute(QueryStrategyConstraints, cls)
     return QueryStrategyConstraints
+
+
+class _OwnClassAttribute:
+    """A class attribute that subclasses do not inherit.
+
+    ``inspect.signature`` follows ``__wrapped__``; were it inherited, a subclass of a
+    constrained class (``ExpectedGradientLengthMaxWord`` of ``ExpectedGradientLength``) would
+    report the parent's constructor signature.
+    """
+
+    def __init__(self, owner, value):
+        self.owner = owner
+        self.value = value
+
+    def __get__(self, instance, owner=None):
+        if (owner if owner is not None else type(instance)) is self.owner:
+            return self.value
+        raise AttributeError('__wrapped__')
 
 
 def _check_classification_type(classification_type, y):

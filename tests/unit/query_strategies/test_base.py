@@ -1,3 +1,5 @@
+import inspect
+
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
@@ -269,3 +271,24 @@ def test_argselect_tiebreak_orders_strictly_better_first():
     result = argselect(arr, 3)
     np.testing.assert_array_equal(result[:2], [1, 4])
     assert result[2] in (2, 3)
+
+
+def test_signatures_of_constrained_subclasses_are_their_own():
+    """inspect.signature follows __wrapped__; @constraints must not leak it to subclasses."""
+    @constraints(classification_type='single-label')
+    class Parent(QueryStrategy):
+        def __init__(self, a, b=1):
+            self.a, self.b = a, b
+
+        def query(self, clf, dataset, indices_unlabeled, indices_labeled, y, n=10):
+            return indices_unlabeled[:n]
+
+    class Child(Parent):
+        def __init__(self, a, layer_name, b=1):
+            super().__init__(a, b=b)
+            self.layer_name = layer_name
+
+    assert list(inspect.signature(Parent).parameters) == ['a', 'b']
+    assert list(inspect.signature(Child).parameters) == ['a', 'layer_name', 'b']
+    assert inspect.unwrap(Parent) is not Parent and Parent.__wrapped__.__name__ == 'Parent'
+    assert inspect.unwrap(Child) is Child
