@@ -14,8 +14,11 @@ class NullProgressBar:
         """Do nothing."""
 
 
-def build_pbar_context(pbar_enabled, tqdm_kwargs=None):
-    """Return a ``tqdm`` progress bar iff ``pbar_enabled is True``, else a :class:`NullProgressBar`."""
+def build_pbar_context(pbar_enabled, tqdm_kwargs=dict()):
+    """Return a ``tqdm`` progress bar iff ``pbar_enabled is True``, else a :class:`NullProgressBar`.
+
+    ``tqdm_kwargs`` (not modified) are passed to ``tqdm``; None means no arguments.
+    """
     if pbar_enabled is True:
         from tqdm import tqdm
         return tqdm(**(tqdm_kwargs or {}))

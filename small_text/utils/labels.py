@@ -27,14 +27,14 @@ def remove_by_index(y, indices):
     return np.delete(y, indices)
 
 
-def get_ignored_labels_mask(y, ignored_label_value):
-    """Return a boolean mask of the rows of ``y`` that hold ``ignored_label_value``."""
+def get_ignored_labels_mask(y, value):
+    """Return a boolean mask of the rows of ``y`` that hold ``value``."""
     if isinstance(y, csr_matrix):
         rows = np.repeat(np.arange(y.shape[0]), np.diff(y.indptr))
         mask = np.zeros(y.shape[0], dtype=bool)
-        mask[rows[y.data == ignored_label_value]] = True
+        mask[rows[y.data == value]] = True
         return mask
-    return np.asarray(y) == ignored_label_value
+    return np.asarray(y) == value
 
 
 def concatenate(a, b):
