@@ -17,15 +17,15 @@ class ModelSelectionResult:
         Path of the saved model.
     measured_values : dict of str to object
         The model's metric values.
-    fields : dict of str to object or None, default=None
-        Additional recorded fields; None means an empty dict.
+    fields : dict of str to object or None, default={}
+        Additional recorded fields (copied); None means an empty dict.
     """
 
-    def __init__(self, model_id, model_path, measured_values, fields=None):
+    def __init__(self, model_id, model_path, measured_values, fields=dict()):
         self.model_id = model_id
         self.model_path = model_path
         self.measured_values = measured_values
-        self.fields = dict() if fields is None else fields
+        self.fields = dict() if fields is None else dict(fields)
 
     def __repr__(self):
         return (f'ModelSelectionResult(\'{self.model_id}\', \'{self.model_path}\', '
@@ -36,7 +36,7 @@ class ModelSelectionManager(ABC):
     """Records models with their measured values during training and selects the best."""
 
     @abstractmethod
-    def add_model(self, model_id, model_path, measured_values, step=0, fields=None):
+    def add_model(self, model_id, model_path, measured_values, step=0, fields=dict()):
         """Record a model.
 
         Parameters
@@ -49,7 +49,7 @@ class ModelSelectionManager(ABC):
             The model's metric values, e.g. ``{'val_loss': 0.1, 'val_acc': 0.9}``.
         step : int, default=0
             Training step at which the model was recorded.
-        fields : dict of str to object or None, default=None
+        fields : dict of str to object or None, default={}
             Additional fields to record.
         """
 
@@ -83,7 +83,7 @@ class NoopModelSelection(ModelSelectionManager):
     def __init__(self):
         self.last_model_id = None
 
-    def add_model(self, model_id, model_path, measured_values, step=0, fields=None):
+    def add_model(self, model_id, model_path, measured_values, step=0, fields=dict()):
         """Only remember ``model_id`` as ``last_model_id``.
 
         Parameters
@@ -96,7 +96,7 @@ class NoopModelSelection(ModelSelectionManager):
             Ignored.
         step : int, default=0
             Ignored.
-        fields : dict of str to object or None, default=None
+        fields : dict of str to object or None, default={}
             Ignored.
 
         Returns
@@ -139,8 +139,8 @@ class ModelSelection(ModelSelectionManager):
         The recorded metrics.
     required : list of str, default=['val_loss', 'val_acc']
         Metric names that every :meth:`add_model` call must provide.
-    fields_config : dict of str to type or None, default=None
-        Additional fields to record (None means none), mapping each field name to its type.
+    fields_config : dict of str to type or None, default={}
+        Additional fields to record (None means none; the dict is copied), mapping each field name to its type.
         A field named ``'early_stop'`` is always present and must not be configured.
 
     Attributes
@@ -190,7 +190,7 @@ class ModelSelection(ModelSelectionManager):
     _RESERVED_COLUMNS = ('model_id', 'model_path', FIELD_NAME_EARLY_STOPPING)
 
     def __init__(self, default_select_by=DEFAULT_DEFAULT_SELECT_BY, metrics=DEFAULT_METRICS,
-                 required=DEFAULT_REQUIRED_METRIC_NAMES, fields_config=None):
+                 required=DEFAULT_REQUIRED_METRIC_NAMES, fields_config=dict()):
         default_select_by = _as_name_list(default_select_by)
         metrics = list(metrics)
         required = set(required)
@@ -229,7 +229,7 @@ class ModelSelection(ModelSelectionManager):
         columns += [(self.FIELD_NAME_EARLY_STOPPING, bool)]
         return np.dtype(columns)
 
-    def add_model(self, model_id, model_path, measured_values, fields=None):
+    def add_model(self, model_id, model_path, measured_values, fields=dict()):
         """Record a model.
 
         Parameters
@@ -241,7 +241,7 @@ class ModelSelection(ModelSelectionManager):
         measured_values : dict of str to object
             The model's metric values. Values of metrics that are not configured are ignored;
             missing (or None) values of configured metrics are stored as NaN / None.
-        fields : dict of str to object or None, default=None
+        fields : dict of str to object or None, default={}
             Values of the configured fields and of ``'early_stop'`` (default False).
 
         Returns
