@@ -281,12 +281,12 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         logits = logits.float()
         return torch.sigmoid(logits) if self.multi_label else F.softmax(logits, dim=-1)
 
-    def predict(self, data_set, return_proba=False, *, multi_label_threshold=0.5):
+    def predict(self, dataset, return_proba=False, *, multi_label_threshold=0.5):
         """Predict the labels for the given dataset.
 
         Parameters
         ----------
-        data_set : Dataset
+        dataset : Dataset
             The items to predict.
         return_proba : bool, default=False
             Whether to return the class probabilities as well.
@@ -307,20 +307,20 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         An empty dataset gives predictions of shape (0,) (small-text 2.0 returns (0, C)) or an
         empty csr matrix, and probabilities of shape (0, C).
         """
-        proba = self.predict_proba(data_set)
-        if len(data_set) == 0 and not self.multi_label:
+        proba = self.predict_proba(dataset)
+        if len(dataset) == 0 and not self.multi_label:
             predictions = np.empty((0,), dtype=np.int64)
         else:
             predictions = prediction_result(proba, self.multi_label, self.num_classes,
                                             multi_label_threshold=multi_label_threshold)
         return (predictions, proba) if return_proba else predictions
 
-    def predict_proba(self, data_set, dropout_sampling=1):
+    def predict_proba(self, dataset, dropout_sampling=1):
         """Predict the label distributions.
 
         Parameters
         ----------
-        data_set : Dataset
+        dataset : Dataset
             The items to predict.
         dropout_sampling : int, default=1
             If greater than 1, all dropout modules are enabled during prediction and this many
@@ -348,7 +348,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
         if not isinstance(dropout_sampling, (int, np.integer)) or dropout_sampling < 1:
             raise ValueError(f'dropout_sampling must be an int >= 1, got {dropout_sampling!r}.')
         sample_shape = (dropout_sampling,) if dropout_sampling > 1 else ()
-        if len(data_set) == 0:
+        if len(dataset) == 0:
             return np.empty((0,) + sample_shape + (self.num_classes,), dtype=np.float64)
         self._check_fitted()
 
@@ -361,7 +361,7 @@ class PytorchClassifier(PytorchModelSelectionMixin, Classifier):
 
         self.model.eval()
         with inference_mode(), self._autocast(), self._dropout_context(dropout_sampling):
-            proba = self._collect_in_input_order(data_set, batch_proba)
+            proba = self._collect_in_input_order(dataset, batch_proba)
         return proba.astype(np.float64)
 
     def _dropout_context(self, dropout_sampling):
