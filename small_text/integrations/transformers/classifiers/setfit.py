@@ -152,7 +152,7 @@ class SetFitModelArguments:
 class SetFitClassificationEmbeddingMixin(EmbeddingMixin):
     """Embeddings of a SetFit classifier: the sentence embeddings of its body."""
 
-    def embed(self, data_set, return_proba=False):
+    def embed(self, data_set, return_proba=False, multi_label_threshold=0.5):
         """Embed the texts of ``data_set`` with the sentence transformer.
 
         Parameters
@@ -162,6 +162,9 @@ class SetFitClassificationEmbeddingMixin(EmbeddingMixin):
         return_proba : bool, default=False
             If True, also return the head's probabilities (computed from the same
             embeddings, without encoding the texts twice).
+        multi_label_threshold : float, default=0.5
+            Unused, as in :meth:`SetFitClassification.predict_proba`: the probabilities are
+            returned dense, also for multi-label classification.
 
         Returns
         -------
