@@ -10,11 +10,12 @@ from small_text.stopping_criteria.uncertainty import OverallUncertainty
 from small_text.stopping_criteria.utility import MaxIterations
 
 
+# In the order of small-text 2.0's top-level namespace, which concatenates this list.
 __all__ = [
+    'ClassificationChange',
+    'DeltaFScore',
     'StoppingCriterion',
     'check_window_based_predictions',
-    'DeltaFScore',
-    'ClassificationChange',
     'KappaAverage',
     'OverallUncertainty',
     'MaxIterations'
