@@ -12,6 +12,7 @@ without them.
 import importlib
 import importlib.util
 import inspect
+import re
 
 import pytest
 
@@ -25,6 +26,7 @@ from ._spec_signatures import (
     extract_exports,
     extract_module_paths,
     load_modules,
+    module_attribute,
 )
 
 needs_spec = pytest.mark.skipif(
@@ -269,3 +271,51 @@ def test_comparator_checks_documented_base_classes():
     assert any('is not defined' in p for p in item.problems)  # Base is local, not in a module
     item = _documented('Derived(ValueError)', Derived)
     assert item.problems == ['Derived does not derive from ValueError']
+
+
+# --- documented str() formats ---------------------------------------------------------------
+
+_STR_ARGUMENTS = {
+    'base_query_strategy': lambda: importlib.import_module(
+        'small_text.query_strategies').RandomSampling(),
+    'classifier_factory': lambda: importlib.import_module(
+        'small_text.classifiers').SklearnClassifierFactory(
+            importlib.import_module('sklearn.linear_model').LogisticRegression(), 2),
+    'num_iterations': lambda: 2,
+    'num_classes': lambda: 3,
+    'layer_name': lambda: 'fc',
+}
+"""Values for the required constructor arguments of the classes whose str() is documented."""
+
+
+def _documented_str_formats():
+    path = SHARED / 'spec' / 'query_strategies.md'
+    if not path.is_file():
+        return [('', 'spec-missing')]  # one case, skipped by needs_spec
+    text = path.read_text(encoding='utf-8')
+    return re.findall(r'`str`: `((\w+)\([^`]*\))`', text)
+
+
+@needs_spec
+@pytest.mark.parametrize('documented, name', _documented_str_formats(),
+                         ids=[n for _, n in _documented_str_formats()])
+def test_documented_str_formats(documented, name):
+    """query_strategies.md gives str() of each strategy; <placeholders> stand for values."""
+    modules, _ = load_modules()
+    candidates = [m for m in ('small_text.query_strategies',
+                              'small_text.integrations.pytorch.query_strategies')
+                  if m in modules and module_attribute(modules[m], name) is not None]
+    if not candidates:
+        _require('pytorch')
+    cls = module_attribute(modules[candidates[0]], name)
+    if inspect.isabstract(cls):
+        pytest.skip(f'{name} is abstract')
+    if name == 'SEALS':
+        pytest.importorskip('hnswlib', reason='SEALS needs the hnswlib extra: '
+                                              'pip install "small-text[hnswlib]"')
+    required = [p.name for p in inspect.signature(cls).parameters.values()
+                if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+    instance = cls(*[_STR_ARGUMENTS[p]() for p in required])
+    pattern = ''.join('.+?' if part.startswith('<') else re.escape(part)
+                      for part in re.split(r'(<[^<>]*>)', documented))
+    assert re.fullmatch(pattern, str(instance)), (str(instance), documented)
