@@ -273,6 +273,10 @@ def _extract_seed(path):
     items = []
     class_path = None
     for lineno, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+        bare = re.match(r'class (small_text\.[\w.]+)\[source\]$', line)
+        if bare:  # a class without constructor arguments
+            class_path = bare.group(1)
+            continue
         m = re.match(r'(class |abstract |classmethod )?([A-Za-z_][\w.]*)\(', line)
         if not m:
             continue
