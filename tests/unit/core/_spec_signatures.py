@@ -191,6 +191,22 @@ _DEFAULT_CLASSES = {'query_strategies.md': ('QueryStrategy',)}
 """Where no class is in context, methods of this part belong to these classes."""
 
 
+_NAMES_THEN_PARAMETERS = re.compile(r'^\s*[*-]\s+((?:`\w+`,\s*)*`\w+`):\s*`\(([^`]*)\)`')
+
+
+def _logical_lines(path):
+    """(line number, text) with a code span that wraps onto the next line joined to it."""
+    lines = path.read_text(encoding='utf-8').splitlines()
+    i = 0
+    while i < len(lines):
+        lineno, text = i + 1, lines[i]
+        while text.count('`') % 2 == 1 and i + 1 < len(lines) and not text.startswith('```'):
+            i += 1
+            text += ' ' + lines[i].strip()
+        yield lineno, text
+        i += 1
+
+
 def _extract_markdown(path):
     items = []
     module_hint, class_hint, heading_module = None, None, None
@@ -198,7 +214,7 @@ def _extract_markdown(path):
     root = _SPEC_ROOT_MODULE[path.name]
     integration_root = None
     previous = ''
-    for lineno, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+    for lineno, line in _logical_lines(path):
         if line.startswith('#'):
             level = len(line) - len(line.lstrip('#'))
             m = _MODULE_IN_HEADING.search(line)
@@ -229,6 +245,11 @@ def _extract_markdown(path):
         if line.lstrip().startswith('|'):
             previous = line
             continue
+        for names, params in _NAMES_THEN_PARAMETERS.findall(line):
+            # "`debug`, `info`, ...: `(msg, *args, ...)`": one signature for several methods
+            for name in re.findall(r'`(\w+)`', names):
+                items.append(Item(path.name, lineno, f'{name}({params})', name, params, True,
+                                  module_hint, class_hint, tuple(hints)))
         for col, span in _code_spans(line):
             parsed = _signature_at(span, 0)
             if parsed is None:
