@@ -1,4 +1,4 @@
-"""Scale-out on Dask: top-n over a pool larger than one process.
+"""Scale-out on Dask: top-n over a pool larger than one process, and experiment grids.
 
 1. Pool scoring: :func:`small_text.distributed.select_top_n` (least confidence, n=100) over a
    Parquet pool of ``--pool-size`` MR sentences repeated, with integer ids, written to
@@ -8,16 +8,26 @@
    texts alone are printed for comparison). The baseline is the in-process strategy on
    ``--baseline-size`` texts of the same pool, in this process, in the same run.
 2. A scaling model for 10**8 texts on M machines from the measured per-worker throughput.
+3. With ``--grid`` (instead of 1 and 2): an experiment grid, KimCNN on the bundled TREC-6
+   data set, 4 strategies x 4 seeds (16 runs of ``--rounds`` rounds of ``--query-size``
+   after ``--initial`` labels), run by :func:`small_text.experiments.run_experiment` in this
+   process (torch with its default number of threads; the baseline) and with ``workers=2``
+   (a local Dask cluster of 2 worker processes, torch with one thread each, cluster start
+   included). Prints both wall times, their ratio, the torch threads of each, the load
+   average, and whether both gave the same rows (apart from the timing columns).
 
 Usage::
 
     python benchmarks/bench_distributed.py
         [--pool-size 10000000] [--pool-dir /tmp/small-text-mr-pool] [--baseline-size 200000]
+    python benchmarks/bench_distributed.py --grid [--rounds 4] [--query-size 25] [--initial 25]
 """
 import argparse
 import json
+import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -134,13 +144,72 @@ def _scaling_model(per_worker):
             print(f'| {machines} | {cores} | {1e8 / (machines * cores * per_worker):,.0f} |')
 
 
+GRID_STRATEGIES = ('random', 'least-confidence', 'prediction-entropy', 'breaking-ties')
+GRID_SEEDS = 4
+
+
+def _grid(args):
+    import torch
+
+    from small_text.distributed.grid import connect, disconnect
+    from small_text.experiments import run_experiment
+
+    options = dict(classifier='kimcnn', strategies=GRID_STRATEGIES, seeds=GRID_SEEDS,
+                   rounds=args.rounds, query_size=args.query_size, initial=args.initial,
+                   quiet=True)
+    load_before = os.getloadavg()
+    timings, rows = {}, {}
+    with tempfile.TemporaryDirectory() as folder:
+        for label, extra in (('in-process', {}), ('--workers 2', {'workers': 2})):
+            start = time.perf_counter()
+            results = run_experiment(out=Path(folder) / label.replace(' ', ''), **options,
+                                     **extra)
+            timings[label] = time.perf_counter() - start
+            print(f'{label}: {timings[label]:.1f} s', file=sys.stderr, flush=True)
+            rows[label] = {(row['strategy'], row['seed'], row['round']): row
+                           for row in results.rows}
+    load_after = os.getloadavg()
+    client = connect(workers=2)
+    try:
+        worker_threads = sorted(client.run(torch.get_num_threads).values())
+    finally:
+        disconnect(client)
+    local, remote = rows['in-process'], rows['--workers 2']
+    same = local.keys() == remote.keys() and all(
+        {k: v for k, v in local[key].items() if not k.endswith('_seconds')}
+        == {k: v for k, v in remote[key].items() if not k.endswith('_seconds')}
+        for key in local)
+    largest = max(abs(local[key]['accuracy'] - remote[key]['accuracy']) for key in local)
+    print(f'\n## Grid: KimCNN on TREC-6, {len(GRID_STRATEGIES)} strategies x {GRID_SEEDS} '
+          f'seeds, {args.rounds} rounds of {args.query_size} after {args.initial} labels\n')
+    print('| run | torch threads per process | wall seconds | ratio to in-process |')
+    print('|---|---:|---:|---:|')
+    print(f'| in-process (baseline) | {torch.get_num_threads()} | '
+          f'{timings["in-process"]:.1f} | 1.00 |')
+    print(f'| `--workers 2` (cluster start included) | {", ".join(map(str, worker_threads))} | '
+          f'{timings["--workers 2"]:.1f} | '
+          f'{timings["--workers 2"] / timings["in-process"]:.2f} |')
+    print(f'\n{os.cpu_count()} CPU cores; load average (1, 5, 15 min) before: '
+          f'{", ".join(f"{x:.1f}" for x in load_before)}; after: '
+          f'{", ".join(f"{x:.1f}" for x in load_after)}. Same rows apart from timings: '
+          f'{same} (largest accuracy difference {largest:.4f}).')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--pool-size', type=int, default=10_000_000)
     parser.add_argument('--pool-dir', type=Path, default=Path('/tmp/small-text-mr-pool'))
     parser.add_argument('--baseline-size', type=int, default=200_000)
     parser.add_argument('--mr', type=Path, default=DEFAULT_MR)
+    parser.add_argument('--grid', action='store_true',
+                        help='benchmark an experiment grid instead of pool scoring')
+    parser.add_argument('--rounds', type=int, default=4)
+    parser.add_argument('--query-size', type=int, default=25)
+    parser.add_argument('--initial', type=int, default=25)
     args = parser.parse_args()
+    if args.grid:
+        _grid(args)
+        return
     if not (args.mr / 'train.jsonl').exists():
         sys.exit(f'MR data not found in {args.mr}; pass --mr')
     _pool(args)

@@ -173,8 +173,16 @@ def _data_test_pairs(args):
               help='Delete the results in --out (other files stay) and start afresh.')
 @click.option('--quiet', is_flag=True, show_default='off',
               help='Print nothing but errors: no progress bar, no warnings, no summary.')
+@click.option('--workers', type=int, metavar='N', show_default='none: runs in this process',
+              help='Run the (data set, strategy, seed) runs in parallel on a local Dask '
+                   'cluster of N worker processes (needs: pip install "small-text[dask]").')
+@click.option('--scheduler', metavar='ADDRESS', show_default='none',
+              help='Run them on the Dask cluster whose scheduler listens at ADDRESS, e.g. '
+                   'tcp://10.0.0.5:8786 (started with "dask scheduler" and "dask worker"). '
+                   'The data is sent from here; --model and --embeddings paths must exist on '
+                   'the workers.')
 @click.pass_context
-def experiment(ctx, config_file, resume, overwrite, quiet, **options):
+def experiment(ctx, config_file, resume, overwrite, quiet, workers, scheduler, **options):
     """Compare query strategies in simulated active learning and plot learning curves.
 
     Each strategy starts from --initial labelled texts and labels --query-size more per
@@ -193,7 +201,8 @@ def experiment(ctx, config_file, resume, overwrite, quiet, **options):
             name = '+'.join(BUNDLED_DATASET if data is None else dataset_name(data)
                             for data, _ in config.datasets)
             config = dataclasses.replace(config, out=default_out(name))
-        results = run_experiment(config, resume=resume, overwrite=overwrite, quiet=quiet)
+        results = run_experiment(config, resume=resume, overwrite=overwrite, quiet=quiet,
+                                 workers=workers, scheduler=scheduler)
     except ExperimentError as e:
         raise _BadInput(str(e)) from None
     except ExperimentInterrupted as e:

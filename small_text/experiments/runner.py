@@ -1,7 +1,9 @@
 """``run_experiment``: simulated active learning over strategies and seeds, with outputs."""
 import contextlib
 import dataclasses
+import importlib.util
 import logging
+import numbers
 import random
 import sys
 import threading
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from small_text.base import _missing_extra_message
 from small_text.experiments.config import ExperimentConfig, read_config_file
 from small_text.experiments.data import load_data
 from small_text.experiments.exceptions import ExperimentError, ExperimentInterrupted
@@ -92,7 +95,8 @@ class ExperimentResults:
     comparison: list = None
 
 
-def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, **options):
+def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, workers=None,
+                   scheduler=None, **options):
     """Run an active-learning experiment and write its results.
 
     For each data set, query strategy and seed, a pool-based active learner starts from
@@ -124,6 +128,15 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
     quiet : bool, default=False
         Hide the progress bar, and silence Python warnings and log messages below ERROR
         while the experiment runs (errors are still raised).
+    workers : int, default=None
+        Run the (data set, strategy, seed) runs as tasks on a new local Dask cluster of this
+        many worker processes (needs the extra ``dask``). Each run's rows are written when
+        the run is complete; a run whose worker dies is run again elsewhere.
+    scheduler : str, default=None
+        Run them on the running Dask ``distributed`` cluster whose scheduler listens at this
+        address, e.g. ``tcp://10.0.0.5:8786`` (needs the extra ``dask``). Without
+        ``workers`` and ``scheduler`` everything runs in this process and Dask is not
+        imported. See :mod:`small_text.distributed.grid` for what travels where.
     **options
         Configuration keys (see :class:`ExperimentConfig`) that override ``config``.
 
@@ -135,14 +148,36 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, *
     ------
     ExperimentError
         For any bad input: options, data files, or the output folder (including one that
-        another experiment is writing into: each run holds a lock on its output folder).
+        another experiment is writing into: each run holds a lock on its output folder);
+        ``workers`` or ``scheduler`` without Dask installed, or a ``scheduler`` that does not
+        answer within a few seconds.
     ExperimentInterrupted
         On Ctrl-C while the runs are going; a :class:`KeyboardInterrupt` that names the
         output folder, whose results.csv and results.json hold every finished round.
     """
     config = _make_config(config, options)
+    _check_scale_out(workers, scheduler)
     with _silenced(quiet):
-        return _run_experiment(config, resume, overwrite, quiet)
+        return _run_experiment(config, resume, overwrite, quiet, workers, scheduler)
+
+
+def _check_scale_out(workers, scheduler):
+    """Validate ``workers`` and ``scheduler``, and that Dask is installed if one is given."""
+    if workers is not None and scheduler is not None:
+        raise ExperimentError('give either --workers or --scheduler, not both')
+    if workers is not None and (not isinstance(workers, numbers.Integral)
+                                or isinstance(workers, bool) or workers <= 0):
+        raise ExperimentError(f'--workers must be a positive number of worker processes '
+                              f'(got {workers!r})')
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ExperimentError(f'--scheduler must be a scheduler address such as '
+                              f'tcp://10.0.0.5:8786 (got {scheduler!r})')
+    if workers is None and scheduler is None:
+        return
+    missing = [name for name in ('dask', 'distributed') if importlib.util.find_spec(name) is None]
+    if missing:
+        option = '--workers' if workers is not None else '--scheduler'
+        raise ExperimentError(_missing_extra_message(option, missing, 'dask'))
 
 
 @contextlib.contextmanager
@@ -161,18 +196,28 @@ def _silenced(quiet):
             logging.disable(previous)
 
 
-def _run_experiment(config, resume, overwrite, quiet):
+def _run_experiment(config, resume, overwrite, quiet, workers, scheduler):
     if resume and config.out is None:
         raise ExperimentError('--resume needs --out: the folder of the run to continue')
-    datasets = _load_datasets(config)
-    out = None if config.out is None else config.out.resolve()
-    metrics = metric_names(datasets[0].multi_label)
-    descriptions = [_dataset_description(data) for data in datasets]
-    header = {'config': {**config.to_dict(), 'out': None if out is None else str(out)},
-              'dataset': descriptions[0] if len(datasets) == 1 else descriptions,
-              'versions': dependency_versions()}
-    with contextlib.nullcontext() if out is None else lock_output(out):
-        return _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet)
+    client = None
+    if workers is not None or scheduler is not None:
+        from small_text.distributed.grid import connect
+        client = connect(workers=workers, scheduler=scheduler)  # first: a bad address fails fast
+    try:
+        datasets = _load_datasets(config)
+        out = None if config.out is None else config.out.resolve()
+        metrics = metric_names(datasets[0].multi_label)
+        descriptions = [_dataset_description(data) for data in datasets]
+        header = {'config': {**config.to_dict(), 'out': None if out is None else str(out)},
+                  'dataset': descriptions[0] if len(datasets) == 1 else descriptions,
+                  'versions': dependency_versions()}
+        with contextlib.nullcontext() if out is None else lock_output(out):
+            return _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet,
+                             client)
+    finally:
+        if client is not None:
+            from small_text.distributed.grid import disconnect
+            disconnect(client)
 
 
 def _load_datasets(config):
@@ -201,8 +246,9 @@ def _dataset_description(data):
             'multi_label': data.multi_label, 'files': data.files}
 
 
-def _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet):
-    """Run the experiment, writing into ``out`` (locked by the caller; None: no files)."""
+def _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet, client):
+    """Run the experiment, writing into ``out`` (locked by the caller; None: no files), in
+    this process or, given a Dask ``client``, on its cluster."""
     columns = result_columns(datasets[0].multi_label)
     stopping = stopping_columns(metrics[0]) if config.stopping else ()
     if out is None:
@@ -215,11 +261,17 @@ def _run_into(out, header, config, datasets, metrics, resume, overwrite, quiet):
             for seed in config.seed_list if (data.name, strategy, seed) not in finished]
     setups = {data.name: _prepare(config, data, metrics) for data in datasets
               if any(run[0] == data.name for run in runs)}
+    if client is not None:
+        from small_text.distributed.grid import run_on_dask, worker_count
     progress = Progress(runs, config.rounds + 1, len(writer.rows), quiet,
-                        metric=metrics[0], show_dataset=len(datasets) > 1)
+                        metric=metrics[0], show_dataset=len(datasets) > 1,
+                        parallel=1 if client is None else worker_count(client))
     try:
         with progress:
-            _run_all(runs, setups, writer, progress)
+            if client is None:
+                _run_all(runs, setups, writer, progress)
+            else:
+                run_on_dask(client, runs, setups, writer, progress)
     except KeyboardInterrupt:
         raise ExperimentInterrupted(out) from None
     return _summarize(out, config, datasets, metrics, writer)
@@ -441,8 +493,11 @@ class Progress:
         self.bar.close()
 
     def round_done(self, run, row, seconds):
-        """Count ``row``, a round of ``run`` that took ``seconds``."""
+        """Count ``row``, a round of ``run`` that took ``seconds`` (ignored once the run is
+        done: a Dask worker's report can arrive after the run's result)."""
         with self._lock:
+            if run not in self.under_way:
+                return
             self.under_way[run] = max(self.under_way[run], row['round'] + 1)
             self.seconds.setdefault(run[:2], []).append(seconds)
             self._show(run, row)

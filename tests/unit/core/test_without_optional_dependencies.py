@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 _HIDE = textwrap.dedent('''
     import importlib.util, sys
     _HIDDEN = HIDDEN_MODULES
@@ -145,3 +147,18 @@ def test_runner_names_the_extra_of_a_torch_strategy_instead_of_calling_it_unknow
                         'pip install "small-text[pytorch]"')
     assert lines[1] == ('--classifier kimcnn needs torch, which is not installed: '
                         'pip install "small-text[pytorch]"')
+
+
+@pytest.mark.parametrize('option, value', [('--workers', '2'),
+                                           ('--scheduler', 'tcp://127.0.0.1:8786')])
+def test_workers_and_scheduler_exit_2_naming_the_dask_extra(tmp_path, option, value):
+    code = _HIDE.replace('HIDDEN_MODULES', repr(('dask', 'distributed'))) + textwrap.dedent(f'''
+        from small_text.experiments.cli import main
+        main(['experiment', {option!r}, {value!r}, '--out', {str(tmp_path / 'out')!r}])
+    ''')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f'Error: {option} needs dask and distributed, which are not installed: '
+        'pip install "small-text[dask]"']
+    assert not (tmp_path / 'out').exists()

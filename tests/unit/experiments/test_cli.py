@@ -97,7 +97,8 @@ def test_help_lists_every_option_with_its_default():
 
 
 def test_options_match_the_configuration_keys():
-    names = {p.name for p in experiment.params} - {'config_file', 'resume', 'overwrite', 'quiet'}
+    names = {p.name for p in experiment.params} - {'config_file', 'resume', 'overwrite', 'quiet',
+                                                      'workers', 'scheduler'}
     assert names == set(ExperimentConfig.__dataclass_fields__)
 
 
