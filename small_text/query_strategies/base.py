@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
 from small_text.exceptions import ConstraintViolationError
+from small_text.query_strategies._params import check_parameters
 from small_text.query_strategies.exceptions import EmptyPoolException, PoolExhaustedException
 from small_text.query_strategies.uncertainty import select_smallest
 
@@ -22,6 +23,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class QueryStrategy(ABC):
     """Abstract base class of all query strategies."""
+
+    _PARAMETER_CHECKS = {}
+    """Checks of the strategy's parameters: attribute name -> check (see
+    :mod:`small_text.query_strategies._params`)."""
+
+    def _check_parameters(self):
+        """Raise a ValueError or TypeError if a parameter (the attribute of that name) lies
+        outside its domain. ``query()`` calls this first, so values set after construction are
+        checked too."""
+        check_parameters(self, self._PARAMETER_CHECKS)
 
     @abstractmethod
     def query(self,
@@ -52,6 +63,13 @@ class QueryStrategy(ABC):
         -------
         indices : np.ndarray of int
             ``n`` distinct dataset positions taken from ``indices_unlabeled``.
+
+        Raises
+        ------
+        ValueError or TypeError
+            Before anything else, if a parameter of the strategy (a constructor argument, or
+            the attribute of that name set later) lies outside its domain; the message names
+            the parameter, the value and what is allowed.
         """
 
     @staticmethod

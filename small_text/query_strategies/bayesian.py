@@ -1,6 +1,7 @@
 """Bayesian query strategies: BALD on Monte Carlo dropout samples."""
 import numpy as np
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies.base import QueryStrategy, ScoringMixin, _check_indices
 from small_text.query_strategies.uncertainty import select_smallest
 from small_text.utils._validation import check_probabilities
@@ -111,11 +112,9 @@ class BALD(ScoringMixin, QueryStrategy):
        Uncertainty in Deep Learning." ICML 2016.
     """
 
+    _PARAMETER_CHECKS = {'dropout_samples': _params.positive_int}
+
     def __init__(self, dropout_samples: int = 10):
-        if isinstance(dropout_samples, bool) or not isinstance(dropout_samples, (int, np.integer)) \
-                or dropout_samples < 1:
-            raise ValueError(f'dropout_samples must be a positive integer, '
-                             f'got dropout_samples={dropout_samples!r}')
         self.dropout_samples = dropout_samples
         self.scores_ = None
 
@@ -142,6 +141,7 @@ class BALD(ScoringMixin, QueryStrategy):
             If ``n`` is negative, the indices are invalid, or the classifier's dropout
             probabilities have the wrong shape or contain NaN.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled',
                                            list_length(dataset))

@@ -1,9 +1,9 @@
 """Class balancing: steer a base query strategy towards under-represented classes."""
-import numbers
 from typing import List, Union
 
 import numpy as np
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies.base import (
     QueryStrategy,
     _check_indices,
@@ -194,30 +194,21 @@ class ClassBalancer(QueryStrategy):
     -----
     small-text 2.0 only queries the active (non-ignored) classes, so samples allocated to
     ignored classes in the last step of the distribution are silently dropped and fewer than
-    ``n`` items come back. Here every class with a positive allocation is queried. The
-    reference also shares the mutable default ``ignored_classes`` list between instances;
+    ``n`` items come back. Here every class with a positive allocation is queried. small-text
+    2.0 also shares the mutable default ``ignored_classes`` list between instances;
     here each instance keeps its own copy.
 
     This strategy is original to small-text; there is no paper.
     """
 
+    _PARAMETER_CHECKS = {'base_query_strategy': _params.query_strategy,
+                         'ignored_classes': _params.class_labels,
+                         'subsample_size': _params.positive_int_or_none}
+
     def __init__(self, base_query_strategy, ignored_classes: List[int] = [],  # noqa: B006
                  subsample_size: Union[int, None] = None):
-        if not callable(getattr(base_query_strategy, 'query', None)):
-            raise TypeError(f'base_query_strategy must be a query strategy with a query() '
-                            f'method, got {type(base_query_strategy).__name__}')
-        if subsample_size is not None:
-            _check_n(subsample_size, name='subsample_size')
-            if subsample_size == 0:
-                raise ValueError('subsample_size must be a positive integer or None, '
-                                 'got subsample_size=0')
-        ignored_classes = list(ignored_classes)
-        for ignored_class in ignored_classes:
-            if isinstance(ignored_class, bool) or not isinstance(ignored_class, numbers.Integral):
-                raise ValueError(f'ignored_classes must hold integer class labels, '
-                                 f'got {ignored_class!r}')
         self.base_query_strategy = base_query_strategy
-        self.ignored_classes = ignored_classes
+        self.ignored_classes = _params.copied(ignored_classes)
         self.subsample_size = subsample_size
 
     def query(self, clf, dataset, indices_unlabeled, indices_labeled, y, n=10):
@@ -244,6 +235,7 @@ class ClassBalancer(QueryStrategy):
             If ``n`` is negative, the indices are invalid, a label lies outside
             ``[0, clf.num_classes)``, or every class is ignored.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)

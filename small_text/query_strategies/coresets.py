@@ -22,6 +22,7 @@ so no matrix of all pairs is ever built.
 """
 import numpy as np
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies._embeddings import check_embeddings, row_chunks
 from small_text.query_strategies.base import _check_indices
 from small_text.query_strategies.strategies import EmbeddingBasedQueryStrategy
@@ -343,7 +344,8 @@ class GreedyCoreset(EmbeddingBasedQueryStrategy):
     Raises
     ------
     ValueError
-        If ``distance_metric`` is invalid.
+        If ``distance_metric`` is invalid (checked here and when ``query()`` starts), or, from
+        ``query()``, if ``batch_size`` is not a positive integer.
 
     References
     ----------
@@ -351,9 +353,12 @@ class GreedyCoreset(EmbeddingBasedQueryStrategy):
        Core-Set Approach." ICLR 2018.
     """
 
+    _PARAMETER_CHECKS = {'distance_metric': _params.one_of(*_DISTANCE_METRICS),
+                         'batch_size': _params.positive_int}
+
     def __init__(self, distance_metric: str = 'euclidean', normalize: bool = True,
                  batch_size: int = 100):
-        _check_distance_metric(distance_metric)
+        _check_distance_metric(distance_metric)  # as small-text 2.0 did
         self.distance_metric = distance_metric
         self.normalize = normalize
         self.batch_size = batch_size
@@ -401,7 +406,8 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
     Raises
     ------
     ValueError
-        If ``distance_metric`` is invalid.
+        If ``distance_metric`` is invalid (checked here and when ``query()`` starts), or, from
+        ``query()``, if ``batch_size`` is not a positive integer.
 
     Notes
     -----
@@ -427,9 +433,11 @@ class LightweightCoreset(EmbeddingBasedQueryStrategy):
        Coresets." KDD 2018.
     """
 
+    _PARAMETER_CHECKS = GreedyCoreset._PARAMETER_CHECKS
+
     def __init__(self, distance_metric: str = 'cosine', normalize: bool = True,
                  batch_size: int = 100):
-        _check_distance_metric(distance_metric)
+        _check_distance_metric(distance_metric)  # as small-text 2.0 did
         self.distance_metric = distance_metric
         self.normalize = normalize
         self.batch_size = batch_size

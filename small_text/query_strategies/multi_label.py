@@ -5,17 +5,16 @@ The scores are plain functions on arrays (:func:`_label_cardinality_inconsistenc
 :func:`category_vector_inconsistency_and_ranking`); the strategy classes obtain the pool's
 probabilities from the classifier and select the highest-scoring pool items.
 """
-import numbers
 from abc import abstractmethod
 
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies.base import (
     QueryStrategy,
     ScoringMixin,
     _check_indices,
-    _check_n,
     constraints,
 )
 from small_text.query_strategies.uncertainty import select_smallest
@@ -317,11 +316,6 @@ def _check_label_proba(proba, name='y_pred_proba_unlabeled'):
     return check_probabilities(proba, name, shape='(n_samples, n_labels)', allow_sparse=True)
 
 
-def _check_unit_interval(value, message):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
-        raise ValueError(message)
-
-
 class _PoolScoringStrategy(ScoringMixin, QueryStrategy):
     """Selects the ``n`` pool items with the largest score, which :meth:`score` computes from
     ``clf.predict_proba(dataset[indices_unlabeled])``."""
@@ -352,6 +346,7 @@ class _PoolScoringStrategy(ScoringMixin, QueryStrategy):
             If ``n`` is negative, the indices are invalid, ``y`` has no rows, or the
             classifier's probabilities have the wrong shape or contain NaN.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled',
                                            list_length(dataset))
@@ -416,9 +411,12 @@ class LabelCardinalityInconsistency(_PoolScoringStrategy):
        IJCAI 2013.
     """
 
+    _PARAMETER_CHECKS = {'prediction_threshold': _params.unit_interval}
+
     def __init__(self, prediction_threshold: float = 0.5):
-        _check_unit_interval(prediction_threshold,
-                             'Prediction threshold must be in the interval [0, 1].')
+        _params.check_in_constructor(_params.unit_interval, prediction_threshold,
+                                     'prediction_threshold',
+                                     'Prediction threshold must be in the interval [0, 1].')
         self.prediction_threshold = prediction_threshold
         self.scores_ = None
 
@@ -490,11 +488,16 @@ class AdaptiveActiveLearning(_PoolScoringStrategy):
        IJCAI 2013.
     """
 
+    _PARAMETER_CHECKS = {'uncertainty_weight': _params.unit_interval,
+                         'prediction_threshold': _params.unit_interval}
+
     def __init__(self, uncertainty_weight: float = 0.5, prediction_threshold: float = 0.5):
-        _check_unit_interval(prediction_threshold,
-                             'Prediction threshold must be in the interval [0, 1].')
-        _check_unit_interval(uncertainty_weight,
-                             'Uncertainty weight must be in the interval [0, 1].')
+        _params.check_in_constructor(_params.unit_interval, prediction_threshold,
+                                     'prediction_threshold',
+                                     'Prediction threshold must be in the interval [0, 1].')
+        _params.check_in_constructor(_params.unit_interval, uncertainty_weight,
+                                     'uncertainty_weight',
+                                     'Uncertainty weight must be in the interval [0, 1].')
         self.uncertainty_weight = uncertainty_weight
         self.prediction_threshold = prediction_threshold
         self.scores_ = None
@@ -541,7 +544,8 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
     Raises
     ------
     ValueError
-        If ``batch_size`` is not a positive integer.
+        From ``query()``, if ``batch_size`` is not a positive integer,
+        ``prediction_threshold`` lies outside [0, 1] or ``epsilon`` is negative.
 
     References
     ----------
@@ -549,11 +553,12 @@ class CategoryVectorInconsistencyAndRanking(_PoolScoringStrategy):
        Multi-label Learning." Neurocomputing 273, 2018.
     """
 
+    _PARAMETER_CHECKS = {'batch_size': _params.positive_int,
+                         'prediction_threshold': _params.unit_interval,
+                         'epsilon': _params.non_negative_number}
+
     def __init__(self, batch_size: int = 2048, prediction_threshold: float = 0.5,
                  epsilon: float = 1e-8, pbar='tqdm'):
-        _check_n(batch_size, name='batch_size')
-        if batch_size == 0:
-            raise ValueError('batch_size must be a positive integer, got batch_size=0')
         self.batch_size = batch_size
         self.prediction_threshold = prediction_threshold
         self.epsilon = epsilon

@@ -1,15 +1,14 @@
 """General query strategies: random sampling, uncertainty sampling and pool subsampling."""
-import numbers
 from abc import abstractmethod
 
 import numpy as np
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies._embeddings import check_embeddings, normalize_rows
 from small_text.query_strategies.base import (
     QueryStrategy,
     ScoringMixin,
     _check_indices,
-    _check_n,
 )
 from small_text.query_strategies.contrastive import contrastive_scores
 from small_text.query_strategies.exceptions import PoolExhaustedException
@@ -49,6 +48,7 @@ class RandomSampling(QueryStrategy):
             If ``n`` is negative or ``indices_unlabeled`` holds duplicate or out-of-range
             positions.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = None if dataset is None else list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
@@ -103,6 +103,7 @@ class ConfidenceBasedQueryStrategy(ScoringMixin, QueryStrategy):
             If ``n`` is negative, or ``indices_unlabeled`` holds duplicate or out-of-range
             positions, or the confidence values do not cover the dataset.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled',
                                            list_length(dataset))
@@ -293,13 +294,10 @@ class SubsamplingQueryStrategy(ScoringMixin, QueryStrategy):
         query has subsampled).
     """
 
+    _PARAMETER_CHECKS = {'base_query_strategy': _params.query_strategy,
+                         'subsample_size': _params.positive_int}
+
     def __init__(self, base_query_strategy, subsample_size: int = 4096):
-        if not callable(getattr(base_query_strategy, 'query', None)):
-            raise TypeError(f'base_query_strategy must be a query strategy with a query() '
-                            f'method, got {type(base_query_strategy).__name__}')
-        _check_n(subsample_size, name='subsample_size')
-        if subsample_size == 0:
-            raise ValueError('subsample_size must be a positive integer, got subsample_size=0')
         self.base_query_strategy = base_query_strategy
         self.subsample_size = subsample_size
         self.subsampled_indices_ = None
@@ -319,6 +317,7 @@ class SubsamplingQueryStrategy(ScoringMixin, QueryStrategy):
         ValueError
             If ``n`` is negative or the indices are duplicated or out of range.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
@@ -439,6 +438,7 @@ class EmbeddingBasedQueryStrategy(QueryStrategy):
         ``len(dataset)`` rows is read by dataset position. When both shapes
         match, the subset interpretation wins, as in small-text 2.0.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
@@ -618,15 +618,16 @@ class ContrastiveActiveLearning(EmbeddingBasedQueryStrategy):
        Acquiring Contrastive Examples." EMNLP 2021.
     """
 
+    _PARAMETER_CHECKS = {'k': _params.positive_int,
+                         'embed_kwargs': _params.keyword_arguments,
+                         'vector_index_factory': _params.factory,
+                         'batch_size': _params.positive_int}
+
     def __init__(self, k=10, embed_kwargs=dict(), normalize=True,  # noqa: B006, B008 (copied)
                  vector_index_factory=VectorIndexFactory(KNNIndex), batch_size=100,  # noqa: B008
                  pbar='tqdm'):
-        for name, value in (('k', k), ('batch_size', batch_size)):
-            _check_n(value, name=name)
-            if value == 0:
-                raise ValueError(f'{name} must be a positive integer, got {name}=0')
         self.k = k
-        self.embed_kwargs = dict(embed_kwargs)
+        self.embed_kwargs = _params.copied(embed_kwargs)
         self.normalize = normalize
         self.vector_index_factory = vector_index_factory
         self.batch_size = batch_size
@@ -730,17 +731,11 @@ class DiscriminativeActiveLearning(QueryStrategy):
     LABEL_UNLABELED_POOL = 1
     """Discriminator label of the pool items."""
 
+    _PARAMETER_CHECKS = {'classifier_factory': _params.factory,
+                         'num_iterations': _params.positive_int,
+                         'unlabeled_factor': _params.positive_number}
+
     def __init__(self, classifier_factory, num_iterations, unlabeled_factor=10, pbar='tqdm'):
-        if not callable(getattr(classifier_factory, 'new', None)):
-            raise TypeError(f'classifier_factory must be a classifier factory with a new() '
-                            f'method, got {type(classifier_factory).__name__}')
-        _check_n(num_iterations, name='num_iterations')
-        if num_iterations == 0:
-            raise ValueError('num_iterations must be a positive integer, got num_iterations=0')
-        if isinstance(unlabeled_factor, bool) or not isinstance(unlabeled_factor, numbers.Real) \
-                or not unlabeled_factor > 0:
-            raise ValueError(f'unlabeled_factor must be a positive number, '
-                             f'got unlabeled_factor={unlabeled_factor!r}')
         self.classifier_factory = classifier_factory
         self.num_iterations = num_iterations
         self.unlabeled_factor = unlabeled_factor
@@ -772,6 +767,7 @@ class DiscriminativeActiveLearning(QueryStrategy):
         NotImplementedError
             If the dataset is multi-label.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)

@@ -7,6 +7,7 @@ computed by the plain functions :func:`seals_candidates` and :func:`anchor_candi
 import numpy as np
 from scipy.sparse import csr_matrix
 
+import small_text.query_strategies._params as _params
 from small_text.base import check_optional_dependency
 from small_text.query_strategies._embeddings import check_embeddings, normalize_rows
 from small_text.query_strategies.base import QueryStrategy, ScoringMixin, _check_indices
@@ -207,6 +208,11 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
        Active Learning and Search of Rare Concepts." AAAI 2022.
     """
 
+    _PARAMETER_CHECKS = {'base_query_strategy': _params.query_strategy,
+                         'k': _params.positive_int,
+                         'vector_index_factory': _params.factory,
+                         'embed_kwargs': _params.keyword_arguments}
+
     def __init__(self, base_query_strategy, k: int = 100,
                  vector_index_factory=VectorIndexFactory(HNSWIndex),
                  embed_kwargs: dict = {}, normalize: bool = True):  # noqa: B006 (copied)
@@ -214,7 +220,7 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
         self.base_query_strategy = base_query_strategy
         self.k = k
         self.vector_index_factory = vector_index_factory
-        self.embed_kwargs = dict(embed_kwargs)
+        self.embed_kwargs = _params.copied(embed_kwargs)
         self.normalize = normalize
         self.vector_index = None
 
@@ -223,8 +229,9 @@ class SEALS(_PoolIndexMixin, ScoringMixin, QueryStrategy):
 
         ``pbar`` is accepted for compatibility. See
         :meth:`QueryStrategy.query <small_text.query_strategies.base.QueryStrategy.query>`
-        for the other parameters; validation is left to the base strategy.
+        for the other parameters; validation of the pool is left to the base strategy.
         """
+        self._check_parameters()
         if self.k > len(indices_unlabeled) or len(indices_labeled) == 0:
             return self.base_query_strategy.query(clf, dataset, indices_unlabeled,
                                                   indices_labeled, y, n=n)
@@ -347,6 +354,14 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
        Large and Imbalanced Datasets." NAACL 2024.
     """
 
+    _PARAMETER_CHECKS = {'base_query_strategy': _params.query_strategy,
+                         'subsample_size': _params.positive_int,
+                         'vector_index_factory': _params.factory,
+                         'num_anchors': _params.positive_int,
+                         'k': _params.positive_int,
+                         'embed_kwargs': _params.keyword_arguments,
+                         'batch_size': _params.positive_int}
+
     def __init__(self, base_query_strategy, subsample_size: int = 500,
                  vector_index_factory=VectorIndexFactory(HNSWIndex), num_anchors: int = 10,
                  k: int = 50, embed_kwargs: dict = {}, normalize: bool = True,  # noqa: B006
@@ -356,7 +371,7 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
         self.vector_index_factory = vector_index_factory
         self.num_anchors = num_anchors
         self.k = k
-        self.embed_kwargs = dict(embed_kwargs)
+        self.embed_kwargs = _params.copied(embed_kwargs)
         self.normalize = normalize
         self.batch_size = batch_size
         self.vector_index = None
@@ -378,6 +393,7 @@ class AnchorSubsampling(_PoolIndexMixin, QueryStrategy):
         ValueError
             If the indices are invalid or the embeddings contain NaN.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         if self.subsample_size > len(indices_unlabeled) or len(indices_labeled) == 0:
             return self.base_query_strategy.query(clf, dataset, indices_unlabeled,

@@ -6,6 +6,7 @@ runs the greedy coverage on it; :class:`ProbCover` adapts both to the query inte
 import numpy as np
 from scipy.sparse import csr_matrix
 
+import small_text.query_strategies._params as _params
 from small_text.query_strategies._embeddings import check_embeddings, normalize_rows
 from small_text.query_strategies.base import _check_indices
 from small_text.query_strategies.strategies import EmbeddingBasedQueryStrategy
@@ -314,6 +315,10 @@ class ProbCover(EmbeddingBasedQueryStrategy):
     .. [1] O. Yehuda, A. Dekel, G. Hacohen, D. Weinshall. "Active Learning Through a Covering
        Lens." NeurIPS 2022.
     """
+
+    _PARAMETER_CHECKS = {'vector_index_factory': _params.factory,
+                         'k': _params.positive_int,
+                         'ball_radius': _params.non_negative_number}
 
     def __init__(self, vector_index_factory=VectorIndexFactory(HNSWIndex), k: int = 100,
                  ball_radius: float = 0.1):

@@ -183,12 +183,6 @@ def test_nan_probabilities_raise():
                                       np.arange(4), indices_labeled, y, n=1)
 
 
-@pytest.mark.parametrize('dropout_samples', [0, -1, 2.5, True])
-def test_invalid_dropout_samples(dropout_samples):
-    with pytest.raises(ValueError, match='dropout_samples must be a positive integer'):
-        BALD(dropout_samples=dropout_samples)
-
-
 def test_str():
     assert str(BALD()) == 'BALD(dropout_samples=10)'
     assert str(BALD(dropout_samples=3)) == 'BALD(dropout_samples=3)'

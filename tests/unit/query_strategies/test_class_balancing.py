@@ -300,21 +300,6 @@ def test_ignored_classes_are_copied():
     assert ClassBalancer(RandomSampling()).ignored_classes is not second.ignored_classes
 
 
-@pytest.mark.parametrize('kwargs, match', [
-    ({'subsample_size': 0}, 'subsample_size must be a positive integer or None'),
-    ({'subsample_size': -1}, 'subsample_size must be a non-negative integer'),
-    ({'ignored_classes': ['a']}, 'ignored_classes must hold integer class labels'),
-])
-def test_invalid_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        ClassBalancer(RandomSampling(), **kwargs)
-
-
-def test_invalid_base_strategy():
-    with pytest.raises(TypeError, match='base_query_strategy must be a query strategy'):
-        ClassBalancer(object())
-
-
 def test_str():
     assert str(ClassBalancer(RandomSampling())) == (
         'ClassBalancer(base_query_strategy=RandomSampling(), ignored_classes=[], '

@@ -276,12 +276,6 @@ def test_pool_exhausted():
         ContrastiveActiveLearning().query(EmbeddingClassifier(), GRAPH, POOL, LABELED, Y, n=5)
 
 
-@pytest.mark.parametrize('kwargs', [{'k': 0}, {'batch_size': 0}, {'k': -1}, {'k': 1.5}])
-def test_invalid_arguments(kwargs):
-    with pytest.raises(ValueError, match='must be a (positive|non-negative) integer'):
-        ContrastiveActiveLearning(**kwargs)
-
-
 def test_default_vector_index_factory_is_knn():
     assert ContrastiveActiveLearning().vector_index_factory.vector_index_class is KNNIndex
 

@@ -200,19 +200,6 @@ def test_pool_exhausted():
                        np.zeros(4, dtype=int), n=3)
 
 
-@pytest.mark.parametrize('kwargs, error, match', [
-    ({'classifier_factory': object(), 'num_iterations': 1}, TypeError, 'classifier factory'),
-    ({'num_iterations': 0}, ValueError, 'num_iterations must be a positive integer'),
-    ({'num_iterations': 1.5}, ValueError, 'num_iterations must be a non-negative integer'),
-    ({'num_iterations': 1, 'unlabeled_factor': 0}, ValueError,
-     'unlabeled_factor must be a positive number'),
-])
-def test_invalid_arguments(kwargs, error, match):
-    kwargs = {'classifier_factory': _factory(), **kwargs}
-    with pytest.raises(error, match=match):
-        DiscriminativeActiveLearning(**kwargs)
-
-
 def test_str():
     strategy = DiscriminativeActiveLearning(RecordingFactory(), num_iterations=2)
     assert str(strategy) == ('DiscriminativeActiveLearning(classifier_factory=RecordingFactory(), '

@@ -387,11 +387,6 @@ def test_cvirs_strategy_rejects_num_classes_mismatch():
             np.array([], dtype=int), Y_CVIRS, n=1)
 
 
-def test_cvirs_invalid_batch_size():
-    with pytest.raises(ValueError, match='batch_size must be a positive integer'):
-        CategoryVectorInconsistencyAndRanking(batch_size=0)
-
-
 def test_cvirs_str():
     assert str(CategoryVectorInconsistencyAndRanking()) == (
         'CategoryVectorInconsistencyAndRanking(batch_size=2048, prediction_threshold=0.5, '

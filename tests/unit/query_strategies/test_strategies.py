@@ -468,12 +468,3 @@ def test_subsampling_attributes_and_str():
         'SubsamplingQueryStrategy(base_query_strategy=RandomSampling(), subsample_size=10)')
 
 
-@pytest.mark.parametrize('subsample_size', [0, -5, 2.5])
-def test_subsampling_invalid_subsample_size(subsample_size):
-    with pytest.raises(ValueError, match='subsample_size must be a'):
-        SubsamplingQueryStrategy(RandomSampling(), subsample_size=subsample_size)
-
-
-def test_subsampling_invalid_base():
-    with pytest.raises(TypeError, match='base_query_strategy must be a query strategy'):
-        SubsamplingQueryStrategy('LeastConfidence')

@@ -20,6 +20,7 @@ except ImportError as e:
 from small_text.integrations.pytorch.classifiers.base import AMPArguments
 from small_text.integrations.pytorch.models.mlp import MLP
 from small_text.integrations.pytorch.utils.data import dataloader
+import small_text.query_strategies._params as _params
 from small_text.query_strategies._embeddings import check_embeddings
 from small_text.query_strategies.base import QueryStrategy, _check_indices, constraints
 from small_text.query_strategies.strategies import (
@@ -249,6 +250,10 @@ class ExpectedGradientLength(QueryStrategy):
     .. [SCR07] B. Settles, M. Craven, S. Ray. "Multiple-Instance Active Learning." NIPS 2007.
     """
 
+    _PARAMETER_CHECKS = {'num_classes': _params.at_least_two,
+                         'batch_size': _params.positive_int,
+                         'device': _params.torch_device}
+
     def __init__(self, num_classes, batch_size=50, device='cuda', pbar='tqdm'):
         self.num_classes = num_classes
         self.batch_size = batch_size
@@ -279,6 +284,7 @@ class ExpectedGradientLength(QueryStrategy):
             If ``clf.model`` is None, the indices are invalid, or the model's output does not
             have ``num_classes`` columns.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
@@ -375,6 +381,9 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
        Learning." AAAI 2017.
     """
 
+    _PARAMETER_CHECKS = {**ExpectedGradientLength._PARAMETER_CHECKS,
+                         'layer_name': _params.non_empty_string}
+
     def __init__(self, num_classes, layer_name, batch_size=50, device='cuda'):
         super().__init__(num_classes, batch_size=batch_size, device=device)
         self.layer_name = layer_name
@@ -388,6 +397,7 @@ class ExpectedGradientLengthMaxWord(ExpectedGradientLength):
         ValueError
             Also if ``layer_name`` does not exist or is not an embedding layer.
         """
+        self._check_parameters()
         model = getattr(clf, 'model', None)
         if model is None:
             raise ValueError('Initial model must be trained!')
@@ -445,6 +455,8 @@ class ExpectedGradientLengthLayer(ExpectedGradientLength):
        Learning." AAAI 2017.
     """
 
+    _PARAMETER_CHECKS = ExpectedGradientLengthMaxWord._PARAMETER_CHECKS
+
     def __init__(self, num_classes, layer_name, batch_size=50, *, device='cuda'):
         super().__init__(num_classes, batch_size=batch_size, device=device)
         self.layer_name = layer_name
@@ -457,6 +469,7 @@ class ExpectedGradientLengthLayer(ExpectedGradientLength):
         ValueError
             Also if ``layer_name`` does not exist.
         """
+        self._check_parameters()
         model = getattr(clf, 'model', None)
         if model is None:
             raise ValueError('Initial model must be trained!')
@@ -635,6 +648,8 @@ class BADGE(EmbeddingBasedQueryStrategy):
        Active Learning by Diverse, Uncertain Gradient Lower Bounds." ICLR 2020.
     """
 
+    _PARAMETER_CHECKS = {'num_classes': _params.at_least_two}
+
     def __init__(self, num_classes):
         self.num_classes = num_classes
 
@@ -761,15 +776,27 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
        Gumbel-Softmax." ICLR 2017.
     """
 
+    _SELECTIONS = ('stochastic', 'greedy')
+
+    _PARAMETER_CHECKS = {'num_iterations': _params.positive_int,
+                         'selection': _params.one_of(*_SELECTIONS),
+                         'temperature': _params.positive_number,
+                         'unlabeled_factor': _params.positive_int,
+                         'mini_batch_size': _params.positive_int,
+                         'device': _params.torch_device,
+                         'embed_kwargs': _params.keyword_arguments,
+                         'train_kwargs': _params.keyword_arguments}
+
     def __init__(self, num_iterations: int = 10, selection: str = 'stochastic',
                  temperature: float = 0.01, unlabeled_factor: int = 10,
                  mini_batch_size: int = 32, device='cuda', amp_args=None,
                  embed_kwargs: dict = {}, train_kwargs: dict = {},  # noqa: B006 (copied)
                  pbar='tqdm'):
-        if selection not in ('stochastic', 'greedy'):
-            raise ValueError(f'Invalid selection strategy: {selection}')
-        if temperature <= 0:
-            raise ValueError('Invalid temperature: temperature must be greater zero')
+        # small-text 2.0 checked these two here
+        _params.check_in_constructor(_params.one_of(*self._SELECTIONS), selection, 'selection',
+                                     f'Invalid selection strategy: {selection}.')
+        _params.check_in_constructor(_params.positive_number, temperature, 'temperature',
+                                     'Invalid temperature: temperature must be greater zero.')
         self.num_iterations = num_iterations
         self.selection = selection
         self.temperature = temperature
@@ -777,8 +804,8 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
         self.mini_batch_size = mini_batch_size
         self.device = device
         self._amp_args = amp_args
-        self.embed_kwargs = dict(embed_kwargs)
-        self.train_kwargs = dict(train_kwargs)
+        self.embed_kwargs = _params.copied(embed_kwargs)
+        self.train_kwargs = _params.copied(train_kwargs)
         self.pbar = pbar
         self.clf_ = None
 
@@ -818,6 +845,7 @@ class DiscriminativeRepresentationLearning(QueryStrategy):
             If ``num_iterations > n``, no item is labeled, the indices are invalid, or the
             classifier's model is not supported.
         """
+        self._check_parameters()
         self._validate_query_input(indices_unlabeled, n)
         num_samples = list_length(dataset)
         indices_unlabeled = _check_indices(indices_unlabeled, 'indices_unlabeled', num_samples)
