@@ -13,14 +13,16 @@
    after ``--initial`` labels), run by :func:`small_text.experiments.run_experiment` in this
    process (torch with its default number of threads; the baseline) and with ``workers=2``
    (a local Dask cluster of 2 worker processes, torch with one thread each, cluster start
-   included). Prints both wall times, their ratio, the torch threads of each, the load
-   average, and whether both gave the same rows (apart from the timing columns).
+   included), then in this process once more with torch limited to one thread (to show
+   what the threads alone change). Prints the wall times, their ratio to the baseline, the
+   torch threads, the load average before and after each, and whether each gave the
+   baseline's rows (apart from the timing columns).
 
 Usage::
 
     python benchmarks/bench_distributed.py
         [--pool-size 10000000] [--pool-dir /tmp/small-text-mr-pool] [--baseline-size 200000]
-    python benchmarks/bench_distributed.py --grid [--rounds 4] [--query-size 25] [--initial 25]
+    python benchmarks/bench_distributed.py --grid [--rounds 10] [--query-size 25] [--initial 25]
 """
 import argparse
 import json
@@ -157,42 +159,57 @@ def _grid(args):
     options = dict(classifier='kimcnn', strategies=GRID_STRATEGIES, seeds=GRID_SEEDS,
                    rounds=args.rounds, query_size=args.query_size, initial=args.initial,
                    quiet=True)
-    load_before = os.getloadavg()
-    timings, rows = {}, {}
-    with tempfile.TemporaryDirectory() as folder:
-        for label, extra in (('in-process', {}), ('--workers 2', {'workers': 2})):
-            start = time.perf_counter()
-            results = run_experiment(out=Path(folder) / label.replace(' ', ''), **options,
-                                     **extra)
-            timings[label] = time.perf_counter() - start
-            print(f'{label}: {timings[label]:.1f} s', file=sys.stderr, flush=True)
-            rows[label] = {(row['strategy'], row['seed'], row['round']): row
-                           for row in results.rows}
-    load_after = os.getloadavg()
+    default_threads = torch.get_num_threads()
+    start = time.perf_counter()
     client = connect(workers=2)
     try:
         worker_threads = sorted(client.run(torch.get_num_threads).values())
     finally:
         disconnect(client)
-    local, remote = rows['in-process'], rows['--workers 2']
-    same = local.keys() == remote.keys() and all(
-        {k: v for k, v in local[key].items() if not k.endswith('_seconds')}
-        == {k: v for k, v in remote[key].items() if not k.endswith('_seconds')}
-        for key in local)
-    largest = max(abs(local[key]['accuracy'] - remote[key]['accuracy']) for key in local)
+    cluster_seconds = time.perf_counter() - start
+    runs = [('in-process (baseline)', default_threads, {}),
+            ('`--workers 2` (cluster start included)', ', '.join(map(str, worker_threads)),
+             {'workers': 2}),
+            ('in-process, torch limited to 1 thread', 1, {})]
+    measured = []
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (label, threads, extra) in enumerate(runs):
+            torch.set_num_threads(threads if isinstance(threads, int) else default_threads)
+            load = os.getloadavg()[0]
+            start = time.perf_counter()
+            results = run_experiment(out=Path(folder) / str(number), **options, **extra)
+            seconds = time.perf_counter() - start
+            print(f'{label}: {seconds:.1f} s', file=sys.stderr, flush=True)
+            rows = {(row['strategy'], row['seed'], row['round']): row for row in results.rows}
+            measured.append((label, threads, seconds, load, os.getloadavg()[0], rows))
+    torch.set_num_threads(default_threads)
     print(f'\n## Grid: KimCNN on TREC-6, {len(GRID_STRATEGIES)} strategies x {GRID_SEEDS} '
           f'seeds, {args.rounds} rounds of {args.query_size} after {args.initial} labels\n')
-    print('| run | torch threads per process | wall seconds | ratio to in-process |')
-    print('|---|---:|---:|---:|')
-    print(f'| in-process (baseline) | {torch.get_num_threads()} | '
-          f'{timings["in-process"]:.1f} | 1.00 |')
-    print(f'| `--workers 2` (cluster start included) | {", ".join(map(str, worker_threads))} | '
-          f'{timings["--workers 2"]:.1f} | '
-          f'{timings["--workers 2"] / timings["in-process"]:.2f} |')
-    print(f'\n{os.cpu_count()} CPU cores; load average (1, 5, 15 min) before: '
-          f'{", ".join(f"{x:.1f}" for x in load_before)}; after: '
-          f'{", ".join(f"{x:.1f}" for x in load_after)}. Same rows apart from timings: '
-          f'{same} (largest accuracy difference {largest:.4f}).')
+    print('| run | torch threads per process | wall seconds | ratio to baseline | '
+          'load average (1 min) before, after | same rows as baseline |')
+    print('|---|---:|---:|---:|---|---|')
+    baseline_seconds, baseline_rows = measured[0][2], measured[0][5]
+    for label, threads, seconds, before, after, rows in measured:
+        print(f'| {label} | {threads} | {seconds:.1f} | {seconds / baseline_seconds:.2f} | '
+              f'{before:.1f}, {after:.1f} | {_same_rows(rows, baseline_rows)} |')
+    print(f'\n`--workers 2` against in-process with torch limited to 1 thread (the same '
+          f'arithmetic): same rows: {_same_rows(measured[1][5], measured[2][5])}.')
+    print(f'\n{os.cpu_count()} CPU cores, shared with other processes (see the load). Starting '
+          f'and stopping the local cluster alone (2 worker processes that import torch): '
+          f'{cluster_seconds:.1f} s.')
+
+
+def _same_rows(rows, baseline):
+    """Return whether two grids gave the same rows apart from timings, or their largest
+    accuracy difference."""
+    if rows.keys() != baseline.keys():
+        return 'no (other runs)'
+    if all({k: v for k, v in rows[key].items() if not k.endswith('_seconds')}
+           == {k: v for k, v in baseline[key].items() if not k.endswith('_seconds')}
+           for key in rows):
+        return 'yes'
+    largest = max(abs(rows[key]['accuracy'] - baseline[key]['accuracy']) for key in rows)
+    return f'no (accuracy differs by up to {largest:.4f})'
 
 
 def main():
@@ -203,7 +220,7 @@ def main():
     parser.add_argument('--mr', type=Path, default=DEFAULT_MR)
     parser.add_argument('--grid', action='store_true',
                         help='benchmark an experiment grid instead of pool scoring')
-    parser.add_argument('--rounds', type=int, default=4)
+    parser.add_argument('--rounds', type=int, default=10)
     parser.add_argument('--query-size', type=int, default=25)
     parser.add_argument('--initial', type=int, default=25)
     args = parser.parse_args()

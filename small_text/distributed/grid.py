@@ -8,8 +8,8 @@ cluster of worker processes) or ``scheduler`` (the address of a running cluster)
   tokenizes it and builds its classifier factory once, then scatters this
   :class:`~small_text.experiments.runner.RunSetup` to every worker once (a broadcast, so a
   worker that dies takes no data set with it). The tasks carry only a reference to it, the
-  strategy's name and the seed. Paths inside the configuration (``--model``,
-  ``--embeddings``) are read by the workers, so they must exist there.
+  strategy's name and the seed. Only a ``--model`` folder (of the classifiers
+  ``transformer`` and ``setfit``) is read by the workers, so it must exist there.
 * A run reports each finished round to the driver (a Dask event topic), which shows it in the
   progress bar, and returns the run's rows when it ends. The driver, the only writer of the
   results folder, appends a run's rows to results.csv when the run is complete. A run whose

@@ -179,8 +179,7 @@ def _data_test_pairs(args):
 @click.option('--scheduler', metavar='ADDRESS', show_default='none',
               help='Run them on the Dask cluster whose scheduler listens at ADDRESS, e.g. '
                    'tcp://10.0.0.5:8786 (started with "dask scheduler" and "dask worker"). '
-                   'The data is sent from here; --model and --embeddings paths must exist on '
-                   'the workers.')
+                   'The data is sent from here; a --model folder must exist on the workers.')
 @click.pass_context
 def experiment(ctx, config_file, resume, overwrite, quiet, workers, scheduler, **options):
     """Compare query strategies in simulated active learning and plot learning curves.
