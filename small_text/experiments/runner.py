@@ -131,7 +131,9 @@ def run_experiment(config=None, *, resume=False, overwrite=False, quiet=False, w
     workers : int, default=None
         Run the (data set, strategy, seed) runs as tasks on a new local Dask cluster of this
         many worker processes (needs the extra ``dask``). Each run's rows are written when
-        the run is complete; a run whose worker dies is run again elsewhere.
+        the run is complete; a run whose worker dies is run again elsewhere. The worker
+        processes are spawned, which imports the main module: in a script, call
+        ``run_experiment`` under ``if __name__ == '__main__':``.
     scheduler : str, default=None
         Run them on the running Dask ``distributed`` cluster whose scheduler listens at this
         address, e.g. ``tcp://10.0.0.5:8786`` (needs the extra ``dask``). Without
