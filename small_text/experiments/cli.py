@@ -186,8 +186,10 @@ def experiment(ctx, config_file, resume, overwrite, quiet, workers, scheduler, *
 
     Each strategy starts from --initial labelled texts and labels --query-size more per
     round for --rounds rounds, repeated for --seeds seeds; the classifier is evaluated on the
-    test set after every round. Prints a summary table: per strategy the final accuracy and
-    macro-F1 and the area under the learning curve, mean ± std over seeds.
+    test set after every round. Prints summary tables: per strategy the final accuracy and
+    macro-F1 and the area under the learning curve, as the mean over seeds with its 95 %
+    confidence interval, and each strategy's paired difference to random sampling with a
+    Wilcoxon p-value (one set of tables per data set).
     """
     try:
         settings = read_config_file(config_file) if config_file is not None else {}
