@@ -161,6 +161,7 @@ def test_a_worker_killed_during_a_run_yields_complete_duplicate_free_results(gri
 
 @pytest.mark.integration
 def test_workers_option_runs_the_grid_on_a_local_cluster(grid_files, tmp_path):
+    pytest.importorskip('distributed', reason=_NEEDS_DASK)
     result = run_cli('experiment', '--data', str(grid_files[0]), '--data', str(grid_files[1]),
                      '--workers', '2', '--out', str(tmp_path / 'out'), '--quiet', '--seeds',
                      '1', '--initial', '6', '--rounds', '1', '--query-size', '5',
