@@ -171,6 +171,25 @@ def test_workers_option_runs_the_grid_on_a_local_cluster(grid_files, tmp_path):
     assert len(read_csv_rows(tmp_path / 'out' / RESULTS_CSV)) == 2 * 2
 
 
+def test_local_workers_run_without_profiler_and_malloc_trimming(monkeypatch):
+    pytest.importorskip('distributed', reason=_NEEDS_DASK)
+    import os
+
+    from small_text.distributed.grid import connect, disconnect
+
+    # an earlier cluster in this process may have set it here; the workers inherit this
+    # process's environment
+    monkeypatch.delenv('MALLOC_TRIM_THRESHOLD_', raising=False)
+    client = connect(workers=1)
+    try:
+        settings = client.run(lambda: (os.environ.get('MALLOC_TRIM_THRESHOLD_'),
+                                       __import__('dask').config.get(
+                                           'distributed.worker.profile.enabled')))
+    finally:
+        disconnect(client)
+    assert list(settings.values()) == [(None, False)]
+
+
 @pytest.fixture
 def silent_server():
     """The address of a TCP server that accepts connections and never answers."""
