@@ -25,7 +25,6 @@ Usage::
     python benchmarks/bench_distributed.py --grid [--rounds 10] [--query-size 25] [--initial 25]
 """
 import argparse
-import json
 import os
 import resource
 import sys
@@ -35,19 +34,17 @@ from pathlib import Path
 
 import numpy as np
 
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
+
 DEFAULT_MR = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'data' / 'mr'
 ROWS_PER_FILE = 250_000
 
 
 def _read_mr(folder):
-    texts, labels = [], []
-    for split in ('train', 'test'):
-        with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-            for line in f:
-                record = json.loads(line)
-                texts.append(record['text'])
-                labels.append(int(record['label']))
-    return texts, np.array(labels)
+    """Return the texts and labels of MR's training and test splits together."""
+    (train_texts, train_labels), (test_texts, test_labels) = (read_split(folder, split)
+                                                              for split in ('train', 'test'))
+    return train_texts + test_texts, np.concatenate([train_labels, test_labels])
 
 
 def _write_pool(pool_dir, size, texts):

@@ -7,7 +7,6 @@ training texts). Prints a markdown table with the mean seconds per round of each
     python benchmarks/bench_loop.py --dataset mr
 """
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from small_text import (
     SklearnDataset,
     random_initialization_balanced,
 )
+
+from _data import read_split  # benchmarks/ is on sys.path when a script runs
 
 DATA = Path(__file__).resolve().parents[1].parent / 'shared' / 'data'
 
@@ -47,16 +48,6 @@ class _TimedFactory(SklearnClassifierFactory):
             return result
         clf.fit = timed_fit
         return clf
-
-
-def _read(folder, split):
-    texts, labels = [], []
-    with open(folder / f'{split}.jsonl', encoding='utf-8') as f:
-        for line in f:
-            obj = json.loads(line)
-            texts.append(obj['text'])
-            labels.append(obj['label'])
-    return texts, np.array(labels)
 
 
 def bench(strategy, train, test, num_classes, rounds, query_size, seed=0):
@@ -85,8 +76,8 @@ def main():
     args = parser.parse_args()
 
     folder = DATA / args.dataset
-    train_texts, train_y = _read(folder, 'train')
-    test_texts, test_y = _read(folder, 'test')
+    train_texts, train_y = read_split(folder, 'train')
+    test_texts, test_y = read_split(folder, 'test')
     num_classes = int(train_y.max()) + 1
     vectorizer = TfidfVectorizer(sublinear_tf=True)
     target_labels = np.arange(num_classes)
