@@ -32,40 +32,11 @@ from small_text.query_strategies import (
 )
 from small_text.vector_indexes import KNNIndex, VectorIndexFactory
 
-from ._embedding_fakes import position_dataset
+from ._embedding_fakes import PositionClassifier, position_dataset
 
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 DROPOUT_SAMPLES = 2
-
-
-class PositionClassifier:
-    """Fake classifier on :func:`position_dataset` rows: every method looks its answer up by
-    the dataset positions it is given."""
-
-    def __init__(self, proba, embeddings, proba_dropout):
-        self.proba = proba
-        self.embeddings = embeddings
-        self.proba_dropout = proba_dropout
-        self.num_classes = proba.shape[1]
-
-    @staticmethod
-    def _positions(dataset):
-        return np.asarray(dataset)[:, 0].astype(np.int64)
-
-    def predict_proba(self, dataset, dropout_sampling=None):
-        if dropout_sampling is not None:
-            return self.proba_dropout[self._positions(dataset)]
-        return self.proba[self._positions(dataset)]
-
-    def predict(self, dataset):
-        return np.argmax(self.predict_proba(dataset), axis=1)
-
-    def embed(self, dataset, return_proba=False, **kwargs):
-        positions = self._positions(dataset)
-        if return_proba:
-            return self.embeddings[positions], self.proba[positions]
-        return self.embeddings[positions]
 
 
 def _distributions(draw, shape):

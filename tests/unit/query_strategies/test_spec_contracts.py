@@ -45,6 +45,8 @@ from small_text.query_strategies import (
 )
 from small_text.vector_indexes import KNNIndex, VectorIndexFactory
 
+from ._embedding_fakes import PositionClassifier
+
 NUM_SAMPLES = 16
 NUM_CLASSES = 2
 LABELED = np.array([0, 1, 2, 3, 4, 5])
@@ -52,36 +54,15 @@ POOL = np.arange(6, NUM_SAMPLES)
 KNN = VectorIndexFactory(KNNIndex)
 
 
-class _PositionClassifier:
-    """Answers every call by looking up the dataset positions stored in column 0 of ``x``."""
-
-    def __init__(self, multi_label):
-        rng = np.random.RandomState(0)
-        self.multi_label = multi_label
-        self.num_classes = NUM_CLASSES
-        self.proba = rng.dirichlet(np.ones(NUM_CLASSES), size=NUM_SAMPLES)
-        if multi_label:
-            self.proba = rng.rand(NUM_SAMPLES, NUM_CLASSES)
-        self.proba_dropout = rng.dirichlet(np.ones(NUM_CLASSES), size=(NUM_SAMPLES, 2))
-        self.embeddings = rng.randn(NUM_SAMPLES, 3)
-
-    @staticmethod
-    def _positions(dataset):
-        return np.asarray(dataset.x)[:, 0].astype(np.int64)
-
-    def predict_proba(self, dataset, dropout_sampling=1):
-        if dropout_sampling > 1:
-            return self.proba_dropout[self._positions(dataset)]
-        return self.proba[self._positions(dataset)]
-
-    def predict(self, dataset):
-        return np.argmax(self.predict_proba(dataset), axis=1)
-
-    def embed(self, dataset, return_proba=False, **kwargs):
-        positions = self._positions(dataset)
-        if return_proba:
-            return self.embeddings[positions], self.proba[positions]
-        return self.embeddings[positions]
+def _position_classifier(multi_label):
+    """A :class:`PositionClassifier` for the datasets of :func:`_dataset`."""
+    rng = np.random.RandomState(0)
+    proba = rng.dirichlet(np.ones(NUM_CLASSES), size=NUM_SAMPLES)
+    if multi_label:
+        proba = rng.rand(NUM_SAMPLES, NUM_CLASSES)
+    proba_dropout = rng.dirichlet(np.ones(NUM_CLASSES), size=(NUM_SAMPLES, 2))
+    return PositionClassifier(proba, rng.randn(NUM_SAMPLES, 3), proba_dropout,
+                              multi_label=multi_label)
 
 
 def _dataset(multi_label):
@@ -133,7 +114,7 @@ IDS = [name for name, _, _ in ALL]
 
 def _query(strategy, multi_label, pool=POOL, n=3):
     dataset = _dataset(multi_label)
-    return strategy.query(_PositionClassifier(multi_label), dataset, pool, LABELED,
+    return strategy.query(_position_classifier(multi_label), dataset, pool, LABELED,
                           dataset.y[LABELED], n=n)
 
 
@@ -197,7 +178,7 @@ def test_scoring_strategies_expose_their_scores(name, factory, multi_label):
     _query(strategy, multi_label)
     assert strategy.last_scores is not None
     dataset = _dataset(multi_label)
-    args = (_PositionClassifier(multi_label), dataset, POOL, LABELED, dataset.y[LABELED])
+    args = (_position_classifier(multi_label), dataset, POOL, LABELED, dataset.y[LABELED])
     if name in ('SubsamplingQueryStrategy', 'SEALS'):
         with pytest.raises(NotImplementedError):
             strategy.score(*args)
